@@ -1,0 +1,85 @@
+"""Portal Layanan BNSP: the six service flows of KEP.1516/BNSP/UM.00.00/VII/2021."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_settings
+
+AREAS = ("home", "accounts", "admin", "flows", "calendar", "cases")
+
+
+def normalise_database_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; accept the usual postgres:// spellings too.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def create_app(config=None) -> Flask:
+    settings = load_settings(config)
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.update(settings)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set: set it in the environment or instance/config.py")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    for folder in ("STORAGE_DIR", "MAIL_OUTBOX_DIR"):
+        Path(app.config[folder]).mkdir(parents=True, exist_ok=True)
+
+    from portal import extensions
+    from portal.core import access, csrf, db_setup, errors, security, templating
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"),
+                                render_as_batch=True, compare_type=True)
+    extensions.htmx.init_app(app)
+    db_setup.init_db_setup(app)
+    _init_login(app)
+    access.init_access(app)
+    csrf.init_csrf(app)
+    security.init_security(app)
+    errors.init_errors(app)
+    templating.init_templating(app)
+    _register_areas(app)
+
+    undeclared = access.undeclared_endpoints(app)
+    if undeclared:
+        raise RuntimeError(f"routes without an access declaration: {', '.join(undeclared)}")
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from portal.accounts.services import find_user_for_session
+    from portal.extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(find_user_for_session)
+
+
+def _register_areas(app: Flask) -> None:
+    import importlib
+
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"portal.{area}.blueprint")
+        except ModuleNotFoundError as exc:
+            if exc.name not in (f"portal.{area}", f"portal.{area}.blueprint"):
+                raise
+            continue  # the area has no web routes (yet)
+        app.register_blueprint(module.bp)
+    from portal.cli import register_cli
+
+    register_cli(app)
+    # Every model must be imported for create_all() and Alembic autogenerate.
+    import portal.models  # noqa: F401

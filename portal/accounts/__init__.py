@@ -1,0 +1,1 @@
+"""Accounts: users, roles, organisations, login with throttling, self-registration."""

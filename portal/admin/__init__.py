@@ -1,0 +1,1 @@
+"""Administration: internal users, their roles, activation; the audit trail."""

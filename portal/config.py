@@ -1,0 +1,102 @@
+"""Configuration: environment variables first, then an optional instance/config.py, then defaults.
+
+With nothing set the portal runs on the embedded default: a SQLite file and local folders under
+``instance/``, mails written to ``instance/outbox``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+ENV_KEYS = (
+    "SECRET_KEY", "DATABASE_URL", "STORAGE_DIR", "REDIS_URL", "PUBLIC_BASE_URL",
+    "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS",
+    "MAIL_SENDER", "MAIL_OUTBOX_DIR",
+    "SIGNING_P12_PATH", "SIGNING_P12_PASSPHRASE_FILE", "SIGNING_TSA_URL",
+)
+
+
+class Config:
+    SECRET_KEY: str | None = None
+    DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+    STORAGE_DIR = str(INSTANCE_DIR / "storage")
+    REDIS_URL: str | None = None
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = True
+    MAIL_SENDER = "Portal BNSP <noreply@bnsp.go.id>"
+    MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "outbox")
+
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # largest upload accepted, in bytes
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    # A fixed dev key keeps sessions across restarts; production refuses to start without its own.
+    SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_SAMESITE = "Strict"
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    DATABASE_URL = "sqlite://"
+    PUBLIC_BASE_URL = "http://localhost"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def load_settings(config: type[Config] | dict | str | None) -> dict:
+    """Merge defaults, instance/config.py, environment variables and explicit overrides."""
+    if config is None or isinstance(config, str):
+        name = config or os.environ.get("PORTAL_ENV", "development")
+        base: type[Config] = CONFIGS[name]
+        overrides: dict = {}
+    elif isinstance(config, dict):
+        base = CONFIGS[config.get("PORTAL_ENV", "testing" if config.get("TESTING") else "development")]
+        overrides = config
+    else:
+        base, overrides = config, {}
+
+    settings = {key: getattr(base, key) for key in dir(base) if key.isupper()}
+    instance_file = INSTANCE_DIR / "config.py"
+    if instance_file.exists() and not settings.get("TESTING"):
+        namespace: dict = {}
+        exec(compile(instance_file.read_text(), str(instance_file), "exec"), namespace)
+        settings.update({k: v for k, v in namespace.items() if k.isupper()})
+    if not settings.get("TESTING"):
+        for key in ENV_KEYS:
+            if key in os.environ:
+                settings[key] = os.environ[key]
+    settings.update(overrides)
+    if isinstance(settings.get("MAIL_PORT"), str):
+        settings["MAIL_PORT"] = int(settings["MAIL_PORT"])
+    if isinstance(settings.get("MAIL_USE_TLS"), str):
+        settings["MAIL_USE_TLS"] = settings["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+    return settings

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every area uses: types, access control, CSRF, security headers, dates."""

@@ -1,0 +1,1 @@
+"""Home page for each role, and the public landing page."""

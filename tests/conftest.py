@@ -1,0 +1,168 @@
+"""Shared fixtures: app, fresh database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is
+set), a client that sends the CSRF token like the real pages do, and login_as(role)."""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from portal import create_app, normalise_database_url
+from portal.core.csrf import SESSION_KEY
+from portal.extensions import db as _db
+
+TEST_PASSWORD = "rahasia-uji-123"
+
+
+def _postgres_schema_url(base_url: str):
+    """A fresh schema per test run, dropped at the end: runs never see each other's rows."""
+    schema = f"t_{os.getpid()}_{secrets.token_hex(4)}"
+    admin_engine = create_engine(normalise_database_url(base_url), isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base_url else "?"
+    url = f"{normalise_database_url(base_url)}{sep}options=-csearch_path%3D{schema}"
+
+    def drop() -> None:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        url, drop = _postgres_schema_url(base)
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    root = tmp_path_factory.mktemp("instance")
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "STORAGE_DIR": str(root / "storage"),
+        "MAIL_OUTBOX_DIR": str(root / "outbox"),
+    })
+    app.test_client_class = PortalClient
+    with app.app_context():
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture()
+def db(app):
+    """A clean database for each test, inside an application context."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        _wipe(app)
+
+
+def _wipe(app) -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+    for folder in (app.config["STORAGE_DIR"], app.config["MAIL_OUTBOX_DIR"]):
+        for dirpath, _dirs, files in os.walk(folder):
+            for name in files:
+                os.unlink(os.path.join(dirpath, name))
+
+
+class PortalClient(FlaskClient):
+    """Sends the session's CSRF token on state-changing requests, as base.html's hx-headers does.
+
+    Pass ``csrf=False`` to send none (to test the refusal), or ``csrf="..."`` to send a given one.
+    """
+
+    def open(self, *args, csrf=True, **kwargs):
+        # Tests hold an app context open, which requests then share; in production every request
+        # has its own, so start each request with an empty `g` (no cached user or calendar).
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for name in list(vars(g)):
+                delattr(g, name)
+        method = (kwargs.get("method") or "GET").upper()
+        if method not in ("GET", "HEAD", "OPTIONS") and csrf is not False:
+            token = csrf if isinstance(csrf, str) else self.csrf_token()
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", token)
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            if SESSION_KEY not in session:
+                session[SESSION_KEY] = secrets.token_urlsafe(32)
+            return session[SESSION_KEY]
+
+
+@pytest.fixture()
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+def make_user(username: str, roles: list[str], organisation=None, password: str = TEST_PASSWORD):
+    from portal.accounts.services import create_user
+
+    user = create_user(username, username.replace("_", " ").title(), f"{username}@uji.bnsp.test",
+                       password, roles, organisation=organisation)
+    _db.session.commit()
+    return user
+
+
+def make_organisation(name: str = "LSP Uji Coba", kind: str = "lsp"):
+    from portal.accounts.models import Organisation
+
+    org = Organisation(name=name, kind=kind, email=f"{uuid.uuid4().hex[:8]}@lsp.test")
+    _db.session.add(org)
+    _db.session.commit()
+    return org
+
+
+def login(client, username: str, password: str = TEST_PASSWORD):
+    response = client.post("/akun/masuk", data={"username": username, "password": password})
+    assert response.status_code == 302, f"login as {username} failed: {response.status_code}"
+    return response
+
+
+@pytest.fixture()
+def login_as(app, db):
+    """login_as("kasek") -> a client logged in as a fresh user holding that role (or roles)."""
+
+    def _login_as(*roles: str, organisation=None, username: str | None = None):
+        username = username or re.sub(r"[^a-z0-9_]", "", "_".join(roles))[:40] + "_" + secrets.token_hex(2)
+        if organisation is None and "lsp" in roles:
+            organisation = make_organisation(f"LSP {username}")
+        user = make_user(username, list(roles), organisation=organisation)
+        client = app.test_client()
+        login(client, username)
+        client.user = user
+        return client
+
+    return _login_as
