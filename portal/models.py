@@ -2,3 +2,5 @@
 from portal.accounts.models import LoginAttempt, Organisation, User, UserRole  # noqa: F401
 from portal.audit.models import AuditEntry  # noqa: F401
 from portal.calendar.models import Holiday  # noqa: F401
+from portal.cases.models import Case, CaseEvent, CaseItem, DocumentVersion, WorkItem  # noqa: F401
+from portal.numbering.models import NumberSeries  # noqa: F401

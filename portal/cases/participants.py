@@ -1,0 +1,75 @@
+"""Participants of RCC / ASKOM cases: their accounts (on D7 A) and their certificates (D23 / D26)."""
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.cases.models import Case, CaseItem
+from portal.extensions import db
+
+
+def _username_for(item: CaseItem) -> str:
+    base = re.sub(r"[^a-z0-9]+", ".", item.label.lower()).strip(".")[:30] or "peserta"
+    candidate = base
+    while db.session.scalar(select(User.id).where(User.username == candidate)):
+        candidate = f"{base}.{secrets.token_hex(2)}"
+    return candidate
+
+
+def create_accounts_for(case: Case, actor) -> list[User]:
+    """Every approved participant without an account gets one (role peserta) and an e-mail."""
+    from portal.accounts.services import create_user
+
+    created = []
+    for item in case.items:
+        if item.kind != "participant" or item.user_id:
+            continue
+        email = (item.data or {}).get("email") or f"{_username_for(item)}@peserta.bnsp.test"
+        existing = db.session.scalar(select(User).where(User.email == email.lower()))
+        if existing is not None:
+            item.user = existing
+            continue
+        password = secrets.token_urlsafe(12)
+        user = create_user(_username_for(item), item.label, email, password, ["peserta"])
+        item.user = user
+        item.data = {**(item.data or {}), "account_created_for": case.number}
+        created.append((user, password))
+    db.session.flush()
+    _notify(case, created)
+    return [user for user, _ in created]
+
+
+def _notify(case: Case, created) -> None:
+    from flask import current_app, has_app_context
+
+    if not created or not has_app_context():
+        return
+    from portal.mail.outbox import send_mail
+
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    for user, password in created:
+        send_mail(user.email, f"Akun Portal BNSP untuk {case.number}",
+                  f"Yth. {user.full_name},\n\nPermohonan {case.number} telah disetujui. Anda dapat masuk ke "
+                  f"{base}/akun/masuk dengan nama pengguna {user.username} dan kata sandi sementara "
+                  f"{password}.\nSegera ganti kata sandi setelah masuk. Di portal Anda dapat melihat APL.01 "
+                  f"dan mengisi asesmen mandiri APL.02.\n\nBNSP")
+
+
+def generate_certificates(case: Case, flow, step, actor) -> int:
+    """One certificate document per participant who finished, stored in the step's slot."""
+    from portal.cases.certificates import certificate_pdf
+    from portal.cases.engine import upload_document
+
+    code = step.produces[0]
+    count = 0
+    for item in case.items:
+        if item.kind != "participant":
+            continue
+        data = certificate_pdf(case, item)
+        upload_document(case, code, f"sertifikat-{item.id}.pdf", data, actor, item=item, check=False)
+        count += 1
+    db.session.flush()
+    return count

@@ -1,0 +1,261 @@
+"""Render official BNSP documents to PDF (Jinja templates in templates/pdf → WeasyPrint) and find
+the reserved signature space, in PDF points, where the e-signature stamp goes.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, partial
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from portal.core.dates import DAYS_ID, MONTHS_ID, format_date_id
+from portal.documents.contexts import (
+    BeritaAcaraContext, CertificateContext, DisposisiContext, LetterContext, SkContext,
+    SptContext, UndanganContext,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_DIR = ROOT / "templates" / "pdf"
+STATIC_DIR = ROOT / "static"
+PDF_CSS_DIR = STATIC_DIR / "pdf"
+
+PT_PER_CSS_PX = 0.75  # CSS defines 96 px per inch, PDF 72 pt per inch
+SIGNATURE_BOX_ID = "signature-box"  # further signatories: signature-box-2, signature-box-3, ...
+
+
+@dataclass(frozen=True)
+class SignatureBox:
+    """Reserved signature space in PDF user space (points, origin bottom-left of the page)."""
+
+    page_index: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """As pyHanko wants it: `SigFieldSpec(..., on_page=page_index, box=box)`."""
+        return (self.x1, self.y1, self.x2, self.y2)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    page_count: int
+    signature_box: SignatureBox  # where the signing official's stamp goes
+    signature_boxes: tuple[SignatureBox, ...] = ()  # every reserved space, the primary first
+
+
+@dataclass(frozen=True)
+class _Kind:
+    template: str
+    context_type: type
+    stylesheets: tuple[str, ...]
+
+
+_PORTRAIT = ("fonts.css", "document.css")
+KINDS: dict[str, _Kind] = {
+    "letter": _Kind("letter.html", LetterContext, _PORTRAIT),
+    "undangan": _Kind("undangan.html", UndanganContext, _PORTRAIT),
+    "spt": _Kind("spt.html", SptContext, _PORTRAIT),
+    "sk": _Kind("sk.html", SkContext, _PORTRAIT),
+    "berita_acara": _Kind("berita_acara.html", BeritaAcaraContext, _PORTRAIT),
+    "lembar_disposisi": _Kind("lembar_disposisi.html", DisposisiContext, _PORTRAIT),
+    "certificate": _Kind("certificate.html", CertificateContext, ("fonts.css", "certificate.css")),
+}
+
+
+# --- Indonesian wording used by the templates -------------------------------------------------
+
+_UNITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+          "sepuluh", "sebelas")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+def terbilang(n: int) -> str:
+    """Number in Indonesian words (0 ≤ n < 1 000 000): 2021 → "dua ribu dua puluh satu"."""
+    if not 0 <= n < 1_000_000:
+        raise ValueError(f"terbilang supports 0..999999, got {n}")
+
+    def words(k: int) -> str:
+        if k < 12:
+            return _UNITS[k] if k else ""
+        if k < 20:
+            return f"{words(k - 10)} belas"
+        if k < 100:
+            return f"{words(k // 10)} puluh {words(k % 10)}"
+        if k < 200:
+            return f"seratus {words(k - 100)}"
+        if k < 1000:
+            return f"{words(k // 100)} ratus {words(k % 100)}"
+        if k < 2000:
+            return f"seribu {words(k - 1000)}"
+        return f"{words(k // 1000)} ribu {words(k % 1000)}"
+
+    return " ".join(words(n).split()) or "nol"
+
+
+def diktum_label(n: int) -> str:
+    """Decree article labels: 1 → KESATU, 2 → KEDUA, 12 → KEDUA BELAS."""
+    return "KESATU" if n == 1 else f"KE{terbilang(n).upper()}"
+
+
+def format_date_range_id(start: date, end: date) -> str:
+    """9 s.d. 11 Agustus 2021; 30 Juli s.d. 2 Agustus 2021; one day → 9 Agustus 2021."""
+    if start == end:
+        return format_date_id(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day} s.d. {format_date_id(end)}"
+    if start.year == end.year:
+        return f"{start.day} {MONTHS_ID[start.month - 1]} s.d. {format_date_id(end)}"
+    return f"{format_date_id(start)} s.d. {format_date_id(end)}"
+
+
+def format_date_words_id(value: date) -> str:
+    """Minutes spell the date out: "Senin, tanggal dua puluh enam bulan Juli tahun dua ribu dua
+    puluh satu (26-07-2021)"."""
+    return (f"{DAYS_ID[value.weekday()]}, tanggal {terbilang(value.day)} bulan "
+            f"{MONTHS_ID[value.month - 1]} tahun {terbilang(value.year)} ({value:%d-%m-%Y})")
+
+
+def format_date_en(value: date) -> str:
+    """English subtitle on the bilingual certificate: 28 July 2029."""
+    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+
+
+@cache
+def _jinja_env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,  # every field may hold user text
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        tanggal=format_date_id,
+        hari_tanggal=partial(format_date_id, with_day=True),
+        rentang_tanggal=format_date_range_id,
+        tanggal_terbilang=format_date_words_id,
+        tanggal_en=format_date_en,
+        terbilang=terbilang,
+        diktum_label=diktum_label,
+    )
+    return env
+
+
+def render_html(kind: str, context: object) -> str:
+    """The HTML WeasyPrint lays out; also handy to preview a document in a browser."""
+    spec = _spec(kind, context)
+    return _jinja_env().get_template(spec.template).render(doc=context, kind=kind)
+
+
+def _spec(kind: str, context: object) -> _Kind:
+    try:
+        spec = KINDS[kind]
+    except KeyError:
+        raise ValueError(f"unknown document kind {kind!r}; expected one of {sorted(KINDS)}") from None
+    if not isinstance(context, spec.context_type):
+        raise TypeError(f"{kind!r} needs a {spec.context_type.__name__}, got {type(context).__name__}")
+    return spec
+
+
+# --- WeasyPrint ----------------------------------------------------------------------------------
+
+class _StaticOnlyFetcher(URLFetcher):
+    """Documents may load files from static/ only: no network, nothing else on disk."""
+
+    def fetch(self, url: str, headers: dict | None = None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith("file:"):
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if path.is_relative_to(STATIC_DIR):
+                return super().fetch(url, headers)
+        raise ValueError(f"PDF documents may only load files under static/, not {url!r}")
+
+
+class _Engine:
+    """Parsed stylesheets and @font-face fonts, kept for the life of the process.
+
+    Parsing the CSS registers the TTFs with the FontConfiguration; doing it once instead of per
+    document is most of the speed-up. Pango/fontconfig objects are not thread-safe, hence the lock.
+    """
+
+    def __init__(self) -> None:
+        self.font_config = FontConfiguration()
+        self.fetcher = _StaticOnlyFetcher(allowed_protocols=("file", "data"))
+        self.lock = threading.Lock()
+        self._stylesheets: dict[str, CSS] = {}
+        self.image_cache: dict = {}  # decoded images (the certificate's frame pattern)
+
+    def stylesheets(self, names: tuple[str, ...]) -> list[CSS]:
+        for name in names:
+            if name not in self._stylesheets:
+                self._stylesheets[name] = CSS(
+                    filename=str(PDF_CSS_DIR / name), font_config=self.font_config,
+                    url_fetcher=self.fetcher)
+        return [self._stylesheets[name] for name in names]
+
+
+_engine: _Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def _get_engine() -> _Engine:
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = _Engine()
+        return _engine
+
+
+def render_pdf(kind: str, context: object) -> RenderedPdf:
+    """Render one document kind ("letter", "undangan", "spt", "sk", "certificate",
+    "berita_acara", "lembar_disposisi") from its context dataclass."""
+    spec = _spec(kind, context)
+    html = render_html(kind, context)
+    engine = _get_engine()
+    with engine.lock:
+        document = HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=engine.fetcher).render(
+            stylesheets=engine.stylesheets(spec.stylesheets), font_config=engine.font_config,
+            cache=engine.image_cache)
+        data = document.write_pdf()
+    boxes = _signature_boxes(document)
+    if not boxes:
+        raise RuntimeError(f"template {spec.template} has no #{SIGNATURE_BOX_ID} element")
+    return RenderedPdf(data=data, page_count=len(document.pages), signature_box=boxes[0],
+                       signature_boxes=boxes)
+
+
+def _signature_boxes(document) -> tuple[SignatureBox, ...]:
+    found: dict[str, SignatureBox] = {}
+    for index, page in enumerate(document.pages):
+        page_height = page.height * PT_PER_CSS_PX
+        for name, anchor in page.anchors.items():
+            if name != SIGNATURE_BOX_ID and not name.startswith(SIGNATURE_BOX_ID + "-"):
+                continue
+            # WeasyPrint gives the border box as (x1, y1, x2, y2) in CSS px from the top-left.
+            left, top, right, bottom = anchor
+            found.setdefault(name, SignatureBox(
+                page_index=index,
+                x1=round(left * PT_PER_CSS_PX, 2),
+                y1=round(page_height - bottom * PT_PER_CSS_PX, 2),
+                x2=round(right * PT_PER_CSS_PX, 2),
+                y2=round(page_height - top * PT_PER_CSS_PX, 2),
+            ))
+
+    def order(name: str) -> int:
+        return 1 if name == SIGNATURE_BOX_ID else int(name.rsplit("-", 1)[1])
+
+    return tuple(found[name] for name in sorted(found, key=order))

@@ -1,0 +1,318 @@
+"""Lampiran VI — Alur Lisensi Awal (D1–D33): initial licence of a Calon LSP (CLSP).
+
+Stages as in the chart: Apresiasi, dokumen lisensi, asesmen kecukupan, asesmen penuh, Pantek,
+Pleno, keputusan, penyaksian uji, serah terima. After the SK the case runs two branches in
+parallel: handover of the SK, and the witnessing of a competency test; the licence certificate
+(D23c) is handed over only when both are done, i.e. after the witnessing LKS is satisfactory (D31).
+Only the 15-day LKS rule comes from the decree; the other SLAs are assumptions.
+"""
+from __future__ import annotations
+
+from portal.flows.definition import (
+    END_OK, END_REJECTED, SLA, Flow, Step, Timer, advance, approve, reject, send_back, withdraw,
+)
+
+CLSP = "CLSP / LSP"
+
+LISENSI = Flow(
+    code="LIS",
+    name="Alur Lisensi",
+    lampiran="VI",
+    number_prefix="LIS",
+    documents=(
+        ("D1", "Dokumen yang berupa persyaratan apresiasi"),
+        ("D2", "Dokumen perbaikan kelengkapan dokumen Apresiasi LSP sesuai check list kelengkapan "
+               "dokumen Apresiasi dilampiri D1 ( Form Ceklist )"),
+        ("D3", "Dokumen yang berupa draft surat undangan apresiasi yang sudah disetujui."),
+        ("D4", "Dokumen yang berupa surat undangan apresiasi yang sudah ditandatangani"),
+        ("D5", "Dokumen yang berupa Berita acara Apresiasi dan bukti tanda terima Kode Akses input "
+               "dokumen ke sistem BNSP"),
+        ("D6", "Dokumen yang berupa perbaikan apresiasi dan kelengkapan dokumen lisensi sesuai dengan "
+               "persyaratan pendirian LSP"),
+        ("D7", "Dokumen yang berupa perbaikan kelengkapan dokumen Lisensi LSP sesuai check list "
+               "kelengkapan dokumen pendirian LSP"),
+        ("D8", "Dokumen untuk Asesmen Kecukupan (desk audit)"),
+        ("D9", "Dokumen yang berupa persetujuan pelaksanaan audit kecukupan LSP oleh Ketua Tim "
+               "Asesmen Kecukupan"),
+        ("D10", "Dokumen yang berupa LKS hasil asesmen kecukupan dokumen oleh Asesmen Kecukupan"),
+        ("D11", "Dokumen yang berupa draf penjadwalan asesmen"),
+        ("D12", "Dokumen yang berupa draf Surat Pemberitahuan Pelaksanaan Asesmen dan Surat Tugas "
+                "Asesmen Penuh, dilampiri D10 1"),
+        ("D13", "Dokumen yang berupa Surat Tugas Asesmen Penuh dilampiri D10"),
+        ("D14", "Dokumen yang berupa daftar hadir dan LKS Asesmen Lisensi Awal"),
+        ("D15", "Dokumen yang berupa perbaikan LKS hasil asesmen penuh dan LKS Closed (jika lebih dari "
+                "15 hari menjadi kebijakan anggota pada rapat pleno)"),
+        ("D16", "Dokumen yang berupa bahan pantek (FR.09) dan dilampiri LKS Close (D15)"),
+        ("D17", "Dokumen yang berupa bahan pantek ( FR.09) yang diperbaiki oleh Tim Asli yang ditugaskan"),
+        ("D18", "Dokumen yang berupa Hasil pantek (bahan pleno) yang sudah di validasi oleh Tim pantek"),
+        ("D19", "Dokumen yang berupa Draft Surat Undangan Rapat Pleno"),
+        ("D20", "Dokumen yang berupa Surat Undangan Pleno"),
+        ("D21", "Dokumen yang berupa Berita acara Hasil pleno"),
+        ("D22a", "Dokumen yang berupa Draf surat Pemberitahuan Pendaklan Lisensi"),
+        ("D22b", "Dokumen yang berupa Draf SK Lisensi"),
+        ("D22c", "Dokumen yang berupa Draf Sertifikat Lisensi"),
+        ("D23a", "Dokumen yang berupa surat Pemberitahuan Penolakan Lisensi"),
+        ("D23b", "Dokumen yang berupa SK Lisensi"),
+        ("D23c", "Dokumen yang berupa Sertifikat Lisensi"),
+        ("D24", "Dokumen yang berupa Berita Acara Serah Terima SK Lisensi"),
+        ("D25", "Dokumen yang berupa penerimaan Berita Acara Serah Terima SK Lisensi oleh PHU"),
+        ("D26", "Dokumen yang berupa Surat Pengajuan Penyaksian Uji Kompetensi Oleh LSP"),
+        ("D27", "Dokumen yang berupa draf penjadwalan Penyaksian Uji Kompetensi"),
+        ("D28", "Dokumen yang berupa Draf Surat Pemberitahuan Pelaksanaan Uji Kompetensi dan Draft "
+                "Surat Tugas Penyaksian Uji"),
+        ("D29", "Dokumen yang berupa Surat Pemberitahuan Pelaksanaan Uji Kompetensi dan Surat Tugas "
+                "penyaksian uji"),
+        ("D30", "Dokumen yang berupa hasil LKS dan daftar hadir penyaksian uji"),
+        ("D31", "Dokumen yang berupa perbaikan penyaksian uji dan LKS status memuaskan (close)"),
+        ("D32", "Dokumen yang berupa berita acara serah terima sertifikat Lisensi LSP"),
+        ("D33", "Dokumen yang berupa Berita Acara Penerimaan Sertifikat Lisensi oleh PHU"),
+    ),
+    timers=(
+        Timer(
+            key="lks_15_hari",
+            label="LKS belum closed lebih dari 15 hari kerja: diputuskan anggota pada rapat pleno",
+            steps=("lks_correction", "lks_verification"),
+            after=SLA.hr(15),
+            flag="lks_lewat_15_hari",
+            target="draft_pleno_invitation",
+        ),
+    ),
+    steps=(
+        # Apresiasi
+        Step(
+            key="apresiasi_requirements", title="Pengajuan persyaratan apresiasi",
+            roles=("lsp",), lane=CLSP, stage="Apresiasi",
+            produces=("D1",),
+            transitions=(advance("apresiasi_check", "Ajukan"), withdraw()),
+        ),
+        Step(
+            key="apresiasi_check", title="Pemeriksaan kelengkapan dokumen apresiasi (check list)",
+            roles=("cs",), lane="Customer Service", stage="Apresiasi",
+            requires=("D1",), produces=("D2",), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("draft_apresiasi_invitation", "Lengkap"), send_back("apresiasi_requirements"),
+                         withdraw()),
+        ),
+        Step(
+            key="draft_apresiasi_invitation", title="Draf surat undangan apresiasi",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Apresiasi",
+            produces=("D3",), sla=SLA.hr(1, assumed=True),
+            transitions=(advance("sign_apresiasi_invitation", "Ajukan tanda tangan"),),
+        ),
+        Step(
+            key="sign_apresiasi_invitation", title="Tanda tangan surat undangan apresiasi (Ketua / Kasek)",
+            roles=("ketua", "kasek"), lane="Ketua", stage="Apresiasi", named_actor="penandatangan",
+            requires=("D3",), signs=("D4",), sla=SLA.hr(1, assumed=True),
+            transitions=(approve("apresiasi", "Tanda tangani", key="sign"), send_back("draft_apresiasi_invitation")),
+        ),
+        Step(
+            key="apresiasi", title="Apresiasi: berita acara dan tanda terima kode akses",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Apresiasi",
+            produces=("D5",), effects=("issue_access_code",),
+            transitions=(advance("licence_documents", "Apresiasi selesai"), withdraw()),
+        ),
+        # Dokumen lisensi
+        Step(
+            key="licence_documents", title="Perbaikan apresiasi dan unggah dokumen lisensi",
+            roles=("lsp",), lane=CLSP, stage="Dokumen lisensi",
+            produces=("D6",),
+            transitions=(advance("licence_check", "Ajukan dokumen"), withdraw()),
+        ),
+        Step(
+            key="licence_check", title="Pemeriksaan kelengkapan dokumen lisensi (check list)",
+            roles=("cs",), lane="Customer Service", stage="Dokumen lisensi",
+            requires=("D6",), produces=("D7",), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("desk_audit_documents", "Lengkap"), send_back("licence_documents"), withdraw()),
+        ),
+        # Asesmen kecukupan (desk audit)
+        Step(
+            key="desk_audit_documents", title="Dokumen untuk asesmen kecukupan",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Asesmen kecukupan",
+            produces=("D8",), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("desk_audit_approval", "Kirim ke Ketua Tim"),),
+        ),
+        Step(
+            key="desk_audit_approval", title="Persetujuan pelaksanaan asesmen kecukupan oleh Ketua Tim",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen kecukupan",
+            named_actor="ketua_tim_kecukupan",
+            requires=("D8",), produces=("D9",), sla=SLA.hr(2, assumed=True),
+            transitions=(approve("desk_audit", "Setujui pelaksanaan"),
+                         send_back("desk_audit_documents", "Kembalikan dokumen")),
+        ),
+        Step(
+            key="desk_audit", title="Asesmen kecukupan: LKS",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen kecukupan",
+            named_actor="tim_kecukupan",
+            produces=("D10",), sla=SLA.hr(5, assumed=True),
+            transitions=(advance("draft_assignment", "Kirim LKS"),),
+        ),
+        # Asesmen penuh (full assessment)
+        Step(
+            key="draft_assignment", title="Draf jadwal, surat pemberitahuan dan Surat Tugas asesmen penuh",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Asesmen penuh",
+            requires=("D10",), produces=("D11", "D12"), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("sign_assignment", "Ajukan tanda tangan"),),
+        ),
+        Step(
+            key="sign_assignment", title="Tanda tangan Surat Tugas asesmen penuh",
+            roles=("ketua",), lane="Ketua", stage="Asesmen penuh",
+            requires=("D12",), signs=("D13",), sla=SLA.hr(1, assumed=True),
+            transitions=(approve("full_assessment", "Tanda tangani", key="sign"), send_back("draft_assignment")),
+        ),
+        Step(
+            key="full_assessment", title="Asesmen penuh: daftar hadir dan LKS",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen penuh",
+            named_actor="st_asesmen_penuh",
+            requires=("D13",), produces=("D14",),
+            transitions=(advance("lks_correction", "Kirim LKS"),),
+        ),
+        Step(
+            key="lks_correction", title="Perbaikan temuan LKS oleh CLSP",
+            roles=("lsp",), lane=CLSP, stage="Asesmen penuh", per="finding",
+            produces=("D15",),
+            transitions=(advance("lks_verification", "Kirim perbaikan"),),
+        ),
+        Step(
+            key="lks_verification", title="Verifikasi perbaikan: LKS closed",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen penuh", per="finding",
+            named_actor="st_asesmen_penuh",
+            requires=("D15",), sla=SLA.hr(2, assumed=True),
+            transitions=(approve("pantek_material", "LKS closed", key="close"),
+                         send_back("lks_correction", "Perbaikan belum memadai")),
+        ),
+        # Panitia Teknis
+        Step(
+            key="pantek_material", title="Bahan pantek (FR.09) dengan LKS closed",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Pantek", named_actor="st_asesmen_penuh",
+            produces=("D16",), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("pantek_correction", "Kirim ke Pantek"),),
+        ),
+        Step(
+            key="pantek_correction", title="Perbaikan bahan pantek (FR.09) oleh tim yang ditugaskan",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Pantek", named_actor="st_asesmen_penuh",
+            produces=("D17",), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("pantek_validation", "Kirim perbaikan"),),
+        ),
+        Step(
+            key="pantek_validation", title="Validasi hasil pantek (bahan pleno)",
+            roles=("pantek",), lane="Panitia Teknis", stage="Pantek",
+            requires=("D17",), produces=("D18",), sla=SLA.hr(2, assumed=True),
+            transitions=(approve("draft_pleno_invitation", "Validasi"),
+                         send_back("pantek_correction", "Kembalikan ke tim asesor")),
+        ),
+        # Pleno
+        Step(
+            key="draft_pleno_invitation", title="Draf surat undangan rapat pleno",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Pleno",
+            produces=("D19",), sla=SLA.hr(1, assumed=True),
+            transitions=(advance("sign_pleno_invitation", "Ajukan tanda tangan"),),
+        ),
+        Step(
+            key="sign_pleno_invitation", title="Tanda tangan surat undangan pleno",
+            roles=("ketua",), lane="Ketua", stage="Pleno",
+            requires=("D19",), signs=("D20",), sla=SLA.hr(1, assumed=True),
+            transitions=(approve("pleno", "Tanda tangani", key="sign"), send_back("draft_pleno_invitation")),
+        ),
+        Step(
+            key="pleno", title="Rapat pleno: berita acara hasil pleno",
+            roles=("anggota", "ketua"), lane="Anggota BNSP", stage="Pleno",
+            produces=("D21",),
+            transitions=(
+                approve("draft_sk", "Lisensi diberikan"),
+                reject("draft_rejection", "Lisensi ditolak", needs=("D21",)),
+            ),
+        ),
+        # Keputusan
+        Step(
+            key="draft_rejection", title="Draf surat pemberitahuan penolakan lisensi",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Keputusan",
+            requires=("D21",), produces=("D22a",), sla=SLA.hr(1, assumed=True),
+            transitions=(advance("sign_rejection", "Ajukan tanda tangan"),),
+        ),
+        Step(
+            key="sign_rejection", title="Tanda tangan surat pemberitahuan penolakan lisensi",
+            roles=("ketua",), lane="Ketua", stage="Keputusan",
+            requires=("D22a",), signs=("D23a",), sla=SLA.hr(1, assumed=True),
+            transitions=(approve(END_REJECTED, "Tanda tangani & kirim", key="sign"), send_back("draft_rejection")),
+        ),
+        Step(
+            key="draft_sk", title="Draf SK Lisensi dan sertifikat lisensi",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Keputusan",
+            requires=("D21",), produces=("D22b", "D22c"), sla=SLA.hr(1, assumed=True),
+            transitions=(advance("sign_sk", "Ajukan tanda tangan"),),
+        ),
+        Step(
+            key="sign_sk", title="Tanda tangan SK Lisensi dan sertifikat lisensi",
+            roles=("ketua",), lane="Ketua", stage="Keputusan",
+            requires=("D22b", "D22c"), signs=("D23b", "D23c"), sla=SLA.hr(1, assumed=True),
+            transitions=(
+                approve("sk_handover", "Tanda tangani", key="sign", fork=("witnessing_request",)),
+                send_back("draft_sk"),
+            ),
+        ),
+        Step(
+            key="sk_handover", title="Berita acara serah terima SK Lisensi",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Keputusan",
+            requires=("D23b",), produces=("D24",), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("sk_receipt", "Serahkan ke PHU"),),
+        ),
+        Step(
+            key="sk_receipt", title="Penerimaan serah terima SK Lisensi oleh PHU",
+            roles=("phu",), lane="PHU", stage="Keputusan",
+            requires=("D24",), produces=("D25",), sla=SLA.ts(assumed=True),
+            transitions=(advance("certificate_handover", "Terima"),),
+        ),
+        # Penyaksian uji kompetensi, in parallel with the SK handover
+        Step(
+            key="witnessing_request", title="Pengajuan penyaksian uji kompetensi",
+            roles=("lsp",), lane=CLSP, stage="Penyaksian uji",
+            produces=("D26",),
+            transitions=(advance("draft_witnessing", "Ajukan"),),
+        ),
+        Step(
+            key="draft_witnessing", title="Draf jadwal, surat pemberitahuan dan Surat Tugas penyaksian uji",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Penyaksian uji",
+            requires=("D26",), produces=("D27", "D28"), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("sign_witnessing", "Ajukan tanda tangan"),),
+        ),
+        Step(
+            key="sign_witnessing", title="Tanda tangan surat pemberitahuan dan Surat Tugas penyaksian uji",
+            roles=("ketua",), lane="Ketua", stage="Penyaksian uji",
+            requires=("D28",), signs=("D29",), sla=SLA.hr(1, assumed=True),
+            transitions=(approve("witnessing", "Tanda tangani", key="sign"), send_back("draft_witnessing")),
+        ),
+        Step(
+            key="witnessing", title="Penyaksian uji: LKS dan daftar hadir",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Penyaksian uji",
+            named_actor="st_penyaksian",
+            requires=("D29",), produces=("D30",),
+            transitions=(advance("witnessing_correction", "Kirim LKS"),),
+        ),
+        Step(
+            key="witnessing_correction", title="Perbaikan temuan penyaksian uji oleh LSP",
+            roles=("lsp",), lane=CLSP, stage="Penyaksian uji", per="finding",
+            produces=("D31",),
+            transitions=(advance("witnessing_verification", "Kirim perbaikan"),),
+        ),
+        Step(
+            key="witnessing_verification", title="Verifikasi perbaikan: LKS memuaskan (close)",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Penyaksian uji", per="finding",
+            named_actor="st_penyaksian",
+            requires=("D31",), sla=SLA.hr(2, assumed=True),
+            transitions=(approve("certificate_handover", "LKS memuaskan (close)", key="close"),
+                         send_back("witnessing_correction", "Perbaikan belum memadai")),
+        ),
+        # Serah terima sertifikat: only when the SK is handed over and the witnessing is satisfactory
+        Step(
+            key="certificate_handover", title="Berita acara serah terima sertifikat lisensi",
+            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Serah terima", join=True,
+            requires=("D23c",), produces=("D32",), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("certificate_receipt", "Serahkan ke PHU"),),
+        ),
+        Step(
+            key="certificate_receipt", title="Penerimaan sertifikat lisensi oleh PHU",
+            roles=("phu",), lane="PHU", stage="Serah terima",
+            requires=("D32",), produces=("D33",), sla=SLA.ts(assumed=True),
+            transitions=(advance(END_OK, "Terima", key="receive"),),
+        ),
+    ),
+)

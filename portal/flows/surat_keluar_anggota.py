@@ -1,0 +1,39 @@
+"""Lampiran III — Alur Surat Keluar dari WAKA / Anggota BNSP: 1 hari kerja.
+
+The decree's chart has no document legend, so the document codes here are the portal's own.
+"""
+from __future__ import annotations
+
+from portal.flows.definition import END_OK, SLA, Flow, Step, advance, send_back
+
+SURAT_KELUAR_ANGGOTA = Flow(
+    code="SKA",
+    name="Alur Surat Keluar dari Anggota BNSP",
+    lampiran="III",
+    number_prefix="SKA",
+    legend_from_decree=False,
+    total_sla=SLA.hr(1),
+    total_sla_from="dispatch",
+    documents=(
+        ("KONSEP", "Konsep surat beserta lampiran"),
+        ("SURAT_TTD", "Surat yang sudah ditandatangani"),
+        ("BUKTI_KIRIM", "Bukti pengiriman surat"),
+    ),
+    steps=(
+        Step(
+            key="konsep_sign", title="Konsep & tanda tangan",
+            roles=("anggota",), lane="WAKA / Anggota BNSP",
+            produces=("KONSEP",), signs=("SURAT_TTD",), sla=SLA.none(),
+            transitions=(advance("dispatch", "Tanda tangani & kirim ke PHU"),),
+        ),
+        Step(
+            key="dispatch", title="Penomoran & kirim",
+            roles=("phu",), lane="PHU",
+            requires=("SURAT_TTD",), numbers=("SURAT_TTD",), produces=("BUKTI_KIRIM",), sla=SLA.ts(),
+            transitions=(
+                advance(END_OK, "Beri nomor & kirim", key="dispatch"),
+                send_back("konsep_sign", "Kembalikan ke pengirim"),
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,58 @@
+"""Lampiran II — Alur Surat Keluar dari Sekretariat: 2 hari kerja from submitted draft to letter sent.
+
+The decree's chart has no document legend, so the document codes here are the portal's own.
+Every letter's state and due time is visible to its sender and to PHU (monitoring).
+"""
+from __future__ import annotations
+
+from portal.flows.definition import END_OK, SLA, Flow, Step, advance, approve, send_back
+
+UNIT_PENGONSEP = ("staf_sertifikasi", "koor_sertifikasi", "koor_sdm", "staf_lisensi", "cs", "phu",
+                  "kabag")
+
+SURAT_KELUAR_SEKRETARIAT = Flow(
+    code="SKS",
+    name="Alur Surat Keluar dari Sekretariat",
+    lampiran="II",
+    number_prefix="SKS",
+    legend_from_decree=False,
+    total_sla=SLA.hr(2),
+    total_sla_from="paraf_kabag",
+    documents=(
+        ("KONSEP", "Konsep surat beserta lampiran"),
+        ("SURAT_TTD", "Surat yang sudah ditandatangani"),
+        ("BUKTI_KIRIM", "Bukti pengiriman surat"),
+    ),
+    steps=(
+        Step(
+            key="konsep", title="Konsep surat",
+            roles=UNIT_PENGONSEP, lane="Unit pengonsep",
+            produces=("KONSEP",), sla=SLA.none(),
+            transitions=(advance("paraf_kabag", "Ajukan konsep"),),
+        ),
+        Step(
+            key="paraf_kabag", title="Koreksi & paraf Kepala Bagian",
+            roles=("kabag",), lane="Kepala Bagian",
+            requires=("KONSEP",), sla=SLA.ts(assumed=True),
+            transitions=(approve("paraf_kasek", "Paraf"), send_back("konsep")),
+        ),
+        Step(
+            key="paraf_kasek", title="Paraf Kepala Sekretariat",
+            roles=("kasek",), lane="Kepala Sekretariat",
+            requires=("KONSEP",), sla=SLA.ts(assumed=True),
+            transitions=(approve("sign", "Paraf"), send_back("konsep")),
+        ),
+        Step(
+            key="sign", title="Tanda tangan surat",
+            roles=("kasek", "ketua"), lane="Penandatangan (Kasek / Ketua)", named_actor="penandatangan",
+            requires=("KONSEP",), signs=("SURAT_TTD",), sla=SLA.hr(1, assumed=True),
+            transitions=(approve("dispatch", "Tanda tangani", key="sign"), send_back("konsep")),
+        ),
+        Step(
+            key="dispatch", title="Penomoran & kirim",
+            roles=("phu",), lane="PHU",
+            requires=("SURAT_TTD",), numbers=("SURAT_TTD",), produces=("BUKTI_KIRIM",), sla=SLA.ts(),
+            transitions=(advance(END_OK, "Beri nomor & kirim", key="dispatch"),),
+        ),
+    ),
+)

@@ -1,0 +1,65 @@
+"""Lampiran I — Alur Surat Masuk (PHU): register, route, disposition, follow-up, archive.
+
+The decree's chart has no document legend, so the document codes here are the portal's own.
+Mail for Lisensi or Askom goes straight to that section, skipping the disposition.
+"""
+from __future__ import annotations
+
+from portal.flows.definition import END_OK, SLA, Flow, Step, advance, send_back
+
+UNIT_TUJUAN = ("staf_sertifikasi", "koor_sertifikasi", "koor_sdm", "staf_lisensi", "cs", "phu",
+               "kabag", "kasek")
+
+SURAT_MASUK = Flow(
+    code="SM",
+    name="Alur Surat Masuk",
+    lampiran="I",
+    number_prefix="SM",
+    legend_from_decree=False,
+    documents=(
+        ("SURAT", "Surat masuk (pindaian atau berkas surel)"),
+        ("DISPOSISI", "Lembar disposisi"),
+        ("TINDAK_LANJUT", "Catatan tindak lanjut"),
+    ),
+    steps=(
+        Step(
+            key="register", title="Terima & catat surat masuk",
+            roles=("phu",), lane="PHU",
+            produces=("SURAT",), sla=SLA.ts(), effects=("assign_agenda_number",),
+            transitions=(advance("route", "Catat ke agenda"),),
+        ),
+        Step(
+            key="route", title="Arahkan surat",
+            roles=("phu",), lane="PHU",
+            requires=("SURAT",), sla=SLA.ts(),
+            transitions=(
+                advance("follow_up", "Langsung ke bagian (Lisensi / Askom)", key="route_section"),
+                advance("disposisi", "Ajukan untuk disposisi", key="route_disposition"),
+                send_back("register", "Perbaiki pencatatan"),
+            ),
+        ),
+        Step(
+            key="disposisi", title="Disposisi",
+            roles=("kasek", "ketua"), lane="Kasek / Ketua", named_actor="penerima_disposisi",
+            requires=("SURAT",), produces=("DISPOSISI",), sla=SLA.disposition(),
+            transitions=(
+                advance("follow_up", "Kirim disposisi"),
+                send_back("route", "Kembalikan ke PHU"),
+            ),
+        ),
+        Step(
+            key="follow_up", title="Tindak lanjut",
+            roles=UNIT_TUJUAN, lane="Unit tujuan", named_actor="unit_tujuan",
+            produces=("TINDAK_LANJUT",), sla=SLA.per_disposition(default_days=2),
+            transitions=(
+                advance("archive", "Tindak lanjut selesai"),
+                send_back("route", "Bukan untuk unit ini, kembalikan ke PHU"),
+            ),
+        ),
+        Step(
+            key="archive", title="Selesai & arsip",
+            roles=UNIT_TUJUAN, lane="PHU",
+            transitions=(advance(END_OK, "Arsipkan", key="archive"),),
+        ),
+    ),
+)

@@ -1,0 +1,1 @@
+"""Number series (case numbers, agenda numbers, letter numbers): never duplicated, never skipped."""
