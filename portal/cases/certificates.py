@@ -28,8 +28,8 @@ def certificate_pdf(case: Case, item: CaseItem) -> bytes:
     item.data = data
     context = CertificateContext(
         nama=item.label, nomor_sertifikat=data["certificate_number"], nomor_registrasi=registration,
-        skema_judul=title, skema_nomor=scheme_number, kualifikasi="Kompeten",
+        skema_judul=title, skema_nomor=scheme_number, kualifikasi="Asesor Kompetensi",
         tanggal_terbit=today, berlaku_sampai=today + relativedelta(years=VALID_YEARS),
-        penandatangan=Signatory(jabatan="Ketua Badan Nasional Sertifikasi Profesi", nama="Ketua BNSP"),
+        penandatangan=Signatory(jabatan="Ketua,", nama="Ketua BNSP"),
     )
     return render_pdf("certificate", context).data

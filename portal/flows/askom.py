@@ -81,7 +81,7 @@ ASKOM = Flow(
         ),
         # 4–5, approved: letter and SPTs drafted, signed by the Ketua, numbered by PHU
         Step(
-            key="draft_approval", title="Draf surat persetujuan, SPT MA Pelatih dan SPT MA Penguji",
+            key="draft_approval", title="Draf surat persetujuan dan SPT MA Pelatih / MA Penguji",
             roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
             produces=("D5 A", "D6 A", "D6 B"), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_approval", "Ajukan ke Ketua"),),
@@ -120,7 +120,7 @@ ASKOM = Flow(
         ),
         # 6–9: training by the MA Pelatih named in the SPT
         Step(
-            key="readiness", title="Laporan pelatihan sesuai surat persetujuan dan siap dimulai",
+            key="readiness", title="Laporan kesiapan: pelatihan sesuai surat persetujuan",
             roles=("ma_pelatih",), lane="MA Pelatih", named_actor="spt_ma_pelatih",
             produces=("D9",),
             transitions=(advance("recommendation", "Kirim laporan"),),

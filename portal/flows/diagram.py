@@ -13,7 +13,7 @@ from portal.flows.definition import END_LABELS, ENDS, PER_LABELS, Flow, Kind, St
 from portal.flows.layout import BOX_H, BOX_W, COL_W, LABEL_W, LANE_PAD, LEGEND_H, ROW_GAP, STAGE_H, Layout, layout
 
 SVG_NS = "http://www.w3.org/2000/svg"
-TITLE_SIZE = 11.5
+TITLE_SIZE = 11
 TITLE_LINES = 3
 TEXT_W = BOX_W - 14  # usable width inside a box
 END_W, END_H = 84, 30
@@ -127,7 +127,8 @@ def _step_box(flow: Flow, step: Step, geo: Layout, current: Collection[str], don
     if any(t.kind is Kind.WITHDRAW for t in step.transitions):
         classes.append("flow-step--withdrawable")
     number = flow.number_of(step.key)
-    docs = ", ".join(step.document_codes)
+    docs = ", ".join(code for code in flow.document_codes if code in step.document_codes)
+    title_lines = _wrap(step.title, TEXT_W, TITLE_LINES, TITLE_SIZE)
     parts = [
         f'<g class="{" ".join(classes)}" data-step="{_t(step.key)}">',
         f"<title>{_t(_tooltip(flow, step, current, done))}</title>",
@@ -139,12 +140,13 @@ def _step_box(flow: Flow, step: Step, geo: Layout, current: Collection[str], don
     ]
     if step.per:
         parts.append(f'<text x="{x + BOX_W - 6:g}" y="{y + 17:g}" text-anchor="end" font-size="10" '
-                     f'class="flow-step-per" font-style="italic">{_t(PER_LABELS[step.per])}</text>')
-    parts.append(_text_lines(_wrap(step.title, TEXT_W, TITLE_LINES, TITLE_SIZE), x + 7, y + 38, 14,
-                             f'class="flow-step-title" font-size="{TITLE_SIZE:g}"'))
+                     f'class="flow-step-per">{_t(PER_LABELS[step.per])}</text>')
+    parts.append(_text_lines(title_lines, x + 7, y + 38, 14, f'class="flow-step-title" font-size="{TITLE_SIZE:g}"'))
     if docs:
-        parts.append(f'<text x="{x + 7:g}" y="{y + 82:g}" font-size="11" font-weight="bold" '
-                     f'class="flow-step-docs">{_t(_clip(docs, TEXT_W, 11 * 1.1))}</text>')
+        # Codes take a second line when the title leaves room for it.
+        doc_lines = _wrap(docs, TEXT_W, 2 if len(title_lines) < TITLE_LINES else 1, 11 * 1.1)
+        parts.append(_text_lines(doc_lines, x + 7, y + 82 - 13 * (len(doc_lines) - 1), 13,
+                                 'class="flow-step-docs" font-size="11" font-weight="bold"'))
     marks = " ".join(m for m, on in (("TTE", step.signs), ("No.", step.numbers), ("Otomatis", step.automatic)) if on)
     if marks:
         parts.append(f'<text x="{x + 7:g}" y="{y + BOX_H - 7:g}" font-size="10" '

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from portal.flows.definition import ENDS, Flow, Kind
 
 LABEL_W = 150  # lane label column
-COL_W = 196
-BOX_W = 152
+COL_W = 204
+BOX_W = 160
 BOX_H = 104
 ROW_GAP = 30  # vertical room between stacked boxes, also used as an arrow channel
 LANE_PAD = 16

@@ -131,7 +131,7 @@ LISENSI = Flow(
             transitions=(advance("desk_audit_approval", "Kirim ke Ketua Tim"),),
         ),
         Step(
-            key="desk_audit_approval", title="Persetujuan pelaksanaan asesmen kecukupan oleh Ketua Tim",
+            key="desk_audit_approval", title="Persetujuan asesmen kecukupan oleh Ketua Tim",
             roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen kecukupan",
             named_actor="ketua_tim_kecukupan",
             requires=("D8",), produces=("D9",), sla=SLA.hr(2, assumed=True),
@@ -147,7 +147,7 @@ LISENSI = Flow(
         ),
         # Asesmen penuh (full assessment)
         Step(
-            key="draft_assignment", title="Draf jadwal, surat pemberitahuan dan Surat Tugas asesmen penuh",
+            key="draft_assignment", title="Draf jadwal, pemberitahuan dan Surat Tugas asesmen penuh",
             roles=("staf_lisensi",), lane="Staf Lisensi", stage="Asesmen penuh",
             requires=("D10",), produces=("D11", "D12"), sla=SLA.hr(2, assumed=True),
             transitions=(advance("sign_assignment", "Ajukan tanda tangan"),),
@@ -269,13 +269,13 @@ LISENSI = Flow(
             transitions=(advance("draft_witnessing", "Ajukan"),),
         ),
         Step(
-            key="draft_witnessing", title="Draf jadwal, surat pemberitahuan dan Surat Tugas penyaksian uji",
+            key="draft_witnessing", title="Draf jadwal, pemberitahuan dan Surat Tugas penyaksian uji",
             roles=("staf_lisensi",), lane="Staf Lisensi", stage="Penyaksian uji",
             requires=("D26",), produces=("D27", "D28"), sla=SLA.hr(2, assumed=True),
             transitions=(advance("sign_witnessing", "Ajukan tanda tangan"),),
         ),
         Step(
-            key="sign_witnessing", title="Tanda tangan surat pemberitahuan dan Surat Tugas penyaksian uji",
+            key="sign_witnessing", title="Tanda tangan pemberitahuan dan Surat Tugas penyaksian uji",
             roles=("ketua",), lane="Ketua", stage="Penyaksian uji",
             requires=("D28",), signs=("D29",), sla=SLA.hr(1, assumed=True),
             transitions=(approve("witnessing", "Tanda tangani", key="sign"), send_back("draft_witnessing")),

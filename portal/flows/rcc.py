@@ -81,7 +81,7 @@ RCC = Flow(
         ),
         # 4–5, approved: letter and SPTs drafted, signed by the Ketua, numbered by PHU
         Step(
-            key="draft_approval", title="Draf surat persetujuan, SPT MA Pelatih dan SPT MA Penguji",
+            key="draft_approval", title="Draf surat persetujuan dan SPT MA Pelatih / MA Penguji",
             roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
             produces=("D5 A", "D6 A", "D6 B"), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_approval", "Ajukan ke Ketua"),),
@@ -120,7 +120,7 @@ RCC = Flow(
         ),
         # 6–12: upgrading and assessment by the MA Penguji named in the SPT
         Step(
-            key="readiness", title="Laporan upgrading sesuai surat persetujuan dan siap dimulai",
+            key="readiness", title="Laporan kesiapan: upgrading sesuai surat persetujuan",
             roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
             produces=("D9",),
             transitions=(advance("recommendation", "Kirim laporan"),),

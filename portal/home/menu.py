@@ -19,7 +19,7 @@ class MenuItem:
 # Items whose endpoint does not exist yet are skipped, so areas can land one by one.
 MENU: tuple[MenuItem, ...] = (
     MenuItem("cases.inbox", "Kotak Kerja", "Pekerjaan yang menunggu Anda, urut jatuh tempo."),
-    MenuItem("cases.my_cases", "Permohonan Saya", "Permohonan lembaga Anda dan statusnya."),
+    MenuItem("cases.my_cases", "Daftar Kasus", "Permohonan dan kasus yang dapat Anda lihat, dengan statusnya."),
     MenuItem("cases.new_case", "Ajukan Permohonan", "Mulai permohonan lisensi, RCC atau pelatihan asesor."),
     MenuItem("signing.queue", "Antrean Tanda Tangan", "Dokumen yang menunggu tanda tangan elektronik Anda."),
     MenuItem("mail.monitoring", "Monitoring Surat", "Status surat masuk dan keluar terhadap SLA."),

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from portal import storage
+from portal.accounts.models import User
+from portal.cases import engine, services
+from portal.cases import inbox as inbox_service
+from portal.cases.blueprint import bp
+from portal.cases.models import DocumentVersion, WorkItem
+from portal.core.access import AUTHENTICATED, allow
+from portal.extensions import db, htmx
+from portal.flows.diagram import legend, render_flow_svg
+from portal.flows.registry import FLOWS, get_flow
+from portal.flows.roles import INTERNAL_ROLES
+
+
+@bp.get("/kotak-kerja")
+@allow(AUTHENTICATED)
+def inbox():
+    args = request.args
+    pagination, rows = inbox_service.inbox_page(current_user, flow=args.get("alur", ""), status=args.get("status", ""),
+                                        q=args.get("q", ""), page=args.get("page", 1, type=int))
+    context = dict(pagination=pagination, rows=rows, flows=FLOWS, statuses=inbox_service.STATUS_FILTERS, args=args)
+    if htmx and htmx.target == "inbox-list":
+        return render_template("cases/_inbox_list.html", **context)
+    return render_template("cases/inbox.html", **context)
+
+
+@bp.get("/kasus")
+@allow(AUTHENTICATED)
+def my_cases():
+    q = request.args.get("q", "")
+    pagination = services.cases_for(current_user, q, request.args.get("page", 1, type=int))
+    return render_template("cases/list.html", pagination=pagination, q=q, flows=FLOWS,
+                           can_open=bool(services.flows_user_may_open(current_user)))
+
+
+# Whoever performs the first step of some flow may open a case of it.
+OPENER_ROLES = sorted({role for flow in FLOWS.values() for role in flow.steps[0].roles} - {"system"})
+
+
+@bp.route("/kasus/baru", methods=["GET", "POST"])
+@allow(*OPENER_ROLES)
+def new_case():
+    flows = services.flows_user_may_open(current_user)
+    if not flows:
+        abort(403)
+    form = request.form
+    if request.method == "POST":
+        code = form.get("flow", "")
+        if code not in {f.code for f in flows}:
+            return render_template("cases/new.html", flows=flows, form=form,
+                                   error="Pilih jenis layanan yang tersedia untuk Anda."), 422
+        participants = [line.strip() for line in form.get("participants", "").splitlines() if line.strip()]
+        if code in ("RCC", "ASKOM") and not participants:
+            return render_template("cases/new.html", flows=flows, form=form,
+                                   error="Daftar peserta wajib diisi (satu nama per baris)."), 422
+        try:
+            case = engine.open_case(code, current_user, form.get("title", ""),
+                                    organisation=current_user.organisation, participants=participants)
+        except engine.CaseError as exc:
+            db.session.rollback()
+            return render_template("cases/new.html", flows=flows, form=form, error=exc.message), exc.status
+        db.session.commit()
+        flash(f"Kasus {case.number} dibuat. Lengkapi dokumen pada langkah pertama.", "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return render_template("cases/new.html", flows=flows, form=form, error=None)
+
+
+def _case_context(case, error: str | None = None):
+    flow = get_flow(case.flow_code)
+    open_work = engine.open_work(case)
+    mine = []
+    for work in open_work:
+        actions = engine.actions_for(current_user, case, work)
+        if actions or (services.is_internal(current_user) and flow.step(work.step_key).named_actor):
+            mine.append((work, flow.step(work.step_key), actions))
+    documents = engine.latest_documents(case)
+    all_versions = db.session.scalars(
+        db.select(DocumentVersion).where(DocumentVersion.case_id == case.id)
+        .order_by(DocumentVersion.code, DocumentVersion.item_key, DocumentVersion.version.desc())
+    ).all()
+    visible_versions = [v for v in all_versions if services.can_view_document(current_user, case, v)]
+    return dict(
+        case=case, flow=flow, open_work=open_work, mine=mine, documents=documents,
+        versions=visible_versions, events=engine.timeline(case), error=error,
+        diagram=render_flow_svg(flow, current=set(case.active_steps), done=engine.done_steps(case)),
+        legend=legend(flow), candidates=services.candidates_for, items={i.id: i for i in case.items},
+        due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
+    )
+
+
+def _due_info(open_work):
+    from portal.calendar.services import work_calendar
+    from portal.core.dates import utcnow
+
+    calendar, now = work_calendar(), utcnow()
+    return {w.id: (calendar.status(now, w.due_at), calendar.format_sla_left(now, w.due_at))
+            for w in open_work if w.due_at}
+
+
+def _render_case(case, error: str | None = None, status: int = 200):
+    template = "cases/_case_body.html" if htmx else "cases/case.html"
+    return render_template(template, **_case_context(case, error)), status
+
+
+@bp.get("/kasus/<number>")
+@allow(AUTHENTICATED)
+def show(number: str):
+    return _render_case(services.load_case_for(current_user, number))
+
+
+def _work_of(case, work_id: int) -> WorkItem:
+    work = db.session.get(WorkItem, work_id)
+    if work is None or work.case_id != case.id:
+        abort(404)
+    return work
+
+
+@bp.post("/kasus/<number>/kerja/<int:work_id>/unggah")
+@allow(AUTHENTICATED)
+def upload(number: str, work_id: int):
+    case = services.load_case_for(current_user, number)
+    work = _work_of(case, work_id)
+    upload_file = request.files.get("file")
+    code = request.form.get("code", "")
+    if upload_file is None or not upload_file.filename:
+        return _render_case(case, "Pilih berkas PDF yang akan diunggah.", 422)
+    data = upload_file.read(storage.MAX_DOCUMENT_BYTES + 1)
+    try:
+        engine.upload_document(case, code, upload_file.filename, data, current_user, work=work,
+                               note=request.form.get("note"))
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return _render_case(case, exc.message, exc.status)
+    db.session.commit()
+    if not htmx:
+        flash("Dokumen diunggah.", "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return _render_case(case)
+
+
+@bp.post("/kasus/<number>/kerja/<int:work_id>/tindakan")
+@allow(AUTHENTICATED)
+def act(number: str, work_id: int):
+    case = services.load_case_for(current_user, number)
+    _work_of(case, work_id)
+    try:
+        engine.act(case, work_id, request.form.get("action", ""), current_user,
+                   reason=request.form.get("reason"), expected_version=request.form.get("version", type=int))
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return _render_case(case, exc.message, exc.status)
+    db.session.commit()
+    if not htmx:
+        flash("Tindakan tercatat.", "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return _render_case(case)
+
+
+@bp.post("/kasus/<number>/tugaskan")
+@allow(*INTERNAL_ROLES)
+def assign(number: str):
+    case = services.load_case_for(current_user, number)
+    person = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    if person is None:
+        return _render_case(case, "Pilih orang yang ditugaskan.", 422)
+    try:
+        engine.assign(case, request.form.get("slot", ""), person, current_user)
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return _render_case(case, exc.message, exc.status)
+    db.session.commit()
+    if not htmx:
+        return redirect(url_for("cases.show", number=case.number))
+    return _render_case(case)
+
+
+@bp.get("/kasus/<number>/dokumen/<int:version_id>")
+@allow(AUTHENTICATED)
+def download(number: str, version_id: int):
+    case = services.load_case_for(current_user, number)
+    version = db.session.get(DocumentVersion, version_id)
+    if version is None or version.case_id != case.id or not services.can_view_document(current_user, case, version):
+        abort(404)
+    return send_file(storage.path_for(version.storage_key), mimetype=version.content_type,
+                     download_name=version.filename, as_attachment=request.args.get("unduh") == "1")

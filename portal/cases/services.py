@@ -1,0 +1,70 @@
+"""Queries and checks the case screens need, kept out of the views."""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import or_, select
+
+from portal.accounts.models import User, UserRole
+from portal.cases import engine
+from portal.cases.models import Case, CaseItem, DocumentVersion
+from portal.extensions import db
+from portal.flows.registry import FLOWS
+from portal.flows.roles import EXTERNAL_ROLES
+
+
+def load_case_for(user, number: str) -> Case:
+    """The case, or 404 for anyone who may not see it (its existence is not revealed)."""
+    case = db.session.scalar(select(Case).where(Case.number == number))
+    if case is None or not engine.can_view(user, case):
+        abort(404)
+    return case
+
+
+def flows_user_may_open(user) -> list:
+    """Flows whose first step one of the user's roles performs (e.g. LSP: RCC, ASKOM, LIS)."""
+    return [flow for flow in FLOWS.values() if user.role_codes & set(flow.steps[0].roles)]
+
+
+def can_view_document(user, case: Case, version: DocumentVersion) -> bool:
+    if not engine.can_view(user, case):
+        return False
+    if engine.is_internal(user) or not version.item_key:
+        return True
+    item_id = int(version.item_key.split(":", 1)[1])
+    item = db.session.get(CaseItem, item_id)
+    if item is None:
+        return False
+    if "peserta" in user.role_codes and item.user_id == user.id:
+        return True
+    return bool(user.role_codes & {"lsp", "ma_pelatih", "ma_penguji", "asesor_lisensi"})
+
+
+def cases_for(user, q: str = "", page: int = 1):
+    query = select(Case)
+    if not engine.is_internal(user):
+        clauses = []
+        if "lsp" in user.role_codes and user.organisation_id:
+            clauses.append(Case.organisation_id == user.organisation_id)
+        if "peserta" in user.role_codes:
+            clauses.append(Case.id.in_(select(CaseItem.case_id).where(CaseItem.user_id == user.id)))
+        if user.role_codes & {"ma_pelatih", "ma_penguji", "asesor_lisensi"}:
+            # Named in the case's assignments (JSON); checked precisely below per row.
+            clauses.append(Case.id.in_(select(Case.id).where(Case.data.isnot(None))))
+        query = query.where(or_(*clauses)) if clauses else query.where(Case.id.is_(None))
+    if q.strip():
+        query = query.where(or_(Case.number.ilike(f"%{q.strip()}%"), Case.title.ilike(f"%{q.strip()}%")))
+    pagination = db.paginate(query.order_by(Case.id.desc()), page=page, per_page=25, error_out=False)
+    pagination.items = [c for c in pagination.items if engine.can_view(user, c)]
+    return pagination
+
+
+def candidates_for(step) -> list[User]:
+    """People who may be named for a step (holders of its role, enabled)."""
+    return list(db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role.in_(step.roles), User.is_enabled.is_(True))
+        .order_by(User.full_name).distinct()
+    ))
+
+
+def is_internal(user) -> bool:
+    return bool(user.role_codes - set(EXTERNAL_ROLES))
