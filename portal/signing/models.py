@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.cases.models import Case, DocumentVersion
+from portal.core.dates import utcnow
+from portal.core.types import UTCDateTime
+from portal.extensions import db
+
+REQUEST_STATES = {
+    "menunggu": "Menunggu tanda tangan",
+    "diproses": "Sedang ditandatangani",
+    "ditandatangani": "Ditandatangani",
+    "gagal": "Gagal (dapat diulang)",
+    "ditolak": "Dikembalikan",
+}
+
+
+class SignatureRequest(db.Model):
+    """One document awaiting (or having received) the signature of the Ketua (or another signer).
+
+    Once signed it is also the registry entry behind the public verification address /v/<public_id>.
+    """
+
+    __tablename__ = "signature_request"
+    __table_args__ = (
+        Index("ix_signature_request_state_role", "state", "signer_role"),
+        Index("ix_signature_request_holder", "holder_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_item.id"))
+    code: Mapped[str] = mapped_column(String(20))
+    item_key: Mapped[str] = mapped_column(String(40), default="")
+    doc_type: Mapped[str] = mapped_column(String(20))  # letter | spt | sk | certificate | undangan
+    title: Mapped[str] = mapped_column(String(300))
+    number: Mapped[str | None] = mapped_column(String(80), index=True)
+    registration_number: Mapped[str | None] = mapped_column(String(80), index=True)
+    holder_name: Mapped[str | None] = mapped_column(String(200))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    signer_role: Mapped[str] = mapped_column(String(40), default="ketua")
+    signer_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    source_version_id: Mapped[int] = mapped_column(ForeignKey("document_version.id"))
+    signed_version_id: Mapped[int | None] = mapped_column(ForeignKey("document_version.id"))
+    state: Mapped[str] = mapped_column(String(20), default="menunggu")
+    error: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("signing_batch.id"), index=True)
+    level: Mapped[str | None] = mapped_column(String(10))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Revocation (pencabutan): set by Ketua/admin with a reason and a reference (SK pencabutan).
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_reference: Mapped[str | None] = mapped_column(String(120))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("signature_request.id"))
+
+    case: Mapped[Case] = relationship()
+    source_version: Mapped[DocumentVersion] = relationship(foreign_keys=[source_version_id])
+    signed_version: Mapped[DocumentVersion | None] = relationship(foreign_keys=[signed_version_id])
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+
+    @property
+    def state_label(self) -> str:
+        return REQUEST_STATES.get(self.state, self.state)
+
+
+class SigningBatch(db.Model):
+    """One sitting of the signer: the documents they selected and confirmed with their PIN."""
+
+    __tablename__ = "signing_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(20), default="berjalan")  # berjalan | selesai
+    total: Mapped[int] = mapped_column(default=0)
+
+    signer: Mapped[User] = relationship()
+
+
+class SigningCredential(db.Model):
+    """The signer's signing PIN, as an argon2 hash only; the PIN itself is never stored."""
+
+    __tablename__ = "signing_credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
