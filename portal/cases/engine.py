@@ -114,6 +114,11 @@ def is_internal(user: User) -> bool:
 def can_view(user: User, case: Case) -> bool:
     if not user.is_authenticated:
         return False
+    if (case.data or {}).get("sifat") == "rahasia":
+        # Secret letters: only their addressees and PHU (portal/correspondence decides).
+        from portal.correspondence.access import may_view_secret
+
+        return may_view_secret(user, case)
     if is_internal(user):
         return True
     roles = user.role_codes

@@ -1,0 +1,1 @@
+"""Correspondence (persuratan): Surat Masuk with disposition, Surat Keluar, letter monitoring."""
