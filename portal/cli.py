@@ -91,6 +91,34 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Admin {username} dibuat.")
 
+    @app.cli.command("setup-signing")
+    def setup_signing() -> None:
+        """Create the embedded default's local test CA and signing certificate (PKCS#12), once."""
+        from portal.signing.setup import ensure_dev_signing
+
+        pki = ensure_dev_signing()
+        click.echo(f"Kunci tanda tangan siap: {pki.p12_path} (root CA uji: {pki.root_cert_path})")
+
+    @app.cli.command("set-signing-pin")
+    @click.argument("username")
+    def set_signing_pin(username: str) -> None:
+        """Set a signer's signing PIN (asked twice, stored only as an argon2 hash)."""
+        from portal.accounts.models import User
+        from portal.signing.queue import SigningQueueError, set_pin
+
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException("Pengguna tidak ditemukan.")
+        pin = getpass.getpass("PIN (6–12 angka): ")
+        if pin != getpass.getpass("Ulangi PIN: "):
+            raise click.ClickException("PIN tidak sama.")
+        try:
+            set_pin(user, pin)
+        except SigningQueueError as exc:
+            raise click.ClickException(exc.message)
+        db.session.commit()
+        click.echo("PIN tanda tangan disimpan (hanya sebagai hash).")
+
     @app.cli.command("audit-verify")
     def audit_verify() -> None:
         """Check the audit trail's hash chain; exit 1 at the first broken link."""

@@ -15,7 +15,7 @@ ENV_KEYS = (
     "SECRET_KEY", "DATABASE_URL", "STORAGE_DIR", "REDIS_URL", "PUBLIC_BASE_URL",
     "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS",
     "MAIL_SENDER", "MAIL_OUTBOX_DIR",
-    "SIGNING_P12_PATH", "SIGNING_P12_PASSPHRASE_FILE", "SIGNING_TSA_URL",
+    "SIGNING_DIR", "SIGNING_LEASE_SECONDS", "SIGNING_P12_PATH", "SIGNING_P12_PASSPHRASE_FILE", "SIGNING_TSA_URL",
 )
 
 
@@ -32,6 +32,14 @@ class Config:
     MAIL_USE_TLS = True
     MAIL_SENDER = "Portal BNSP <noreply@bnsp.go.id>"
     MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "outbox")
+
+    SIGNING_DIR = str(INSTANCE_DIR / "signing")
+    SIGNING_P12_PATH: str | None = None
+    SIGNING_P12_PASSPHRASE_FILE: str | None = None
+    SIGNING_TSA_URL: str | None = None
+    SIGNING_ROOT_CERT_PATH: str | None = None  # default: the dev root made by `flask setup-signing`
+    SIGNING_PROCESSES = 2
+    SIGNING_LEASE_SECONDS = 60
 
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # largest upload accepted, in bytes
     LOGIN_MAX_FAILURES = 5
@@ -95,6 +103,9 @@ def load_settings(config: type[Config] | dict | str | None) -> dict:
             if key in os.environ:
                 settings[key] = os.environ[key]
     settings.update(overrides)
+    for key in ("MAIL_PORT", "SIGNING_LEASE_SECONDS", "SIGNING_PROCESSES"):
+        if isinstance(settings.get(key), str):
+            settings[key] = int(settings[key])
     if isinstance(settings.get("MAIL_PORT"), str):
         settings["MAIL_PORT"] = int(settings["MAIL_PORT"])
     if isinstance(settings.get("MAIL_USE_TLS"), str):

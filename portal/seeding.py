@@ -5,3 +5,21 @@ def seed_everything_else() -> None:
     from portal.calendar.services import seed_default_holidays
 
     seed_default_holidays()
+    seed_demo_signing_pins()
+
+
+DEMO_SIGNING_PIN = "123456"  # demo accounts only, like their passwords
+
+
+def seed_demo_signing_pins() -> None:
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.extensions import db
+    from portal.signing.models import SigningCredential
+    from portal.signing.queue import set_pin
+
+    for username in ("ketua", "kasek", "anggota"):
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user and not db.session.scalar(select(SigningCredential.id).where(SigningCredential.user_id == user.id)):
+            set_pin(user, DEMO_SIGNING_PIN)

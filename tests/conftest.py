@@ -54,8 +54,13 @@ def app(database_url, tmp_path_factory):
         "DATABASE_URL": database_url,
         "STORAGE_DIR": str(root / "storage"),
         "MAIL_OUTBOX_DIR": str(root / "outbox"),
+        "SIGNING_DIR": str(root / "signing"),
+        "SIGNING_PROCESSES": 1,
     })
     app.test_client_class = PortalClient
+    from portal.signing.tasks import huey
+
+    huey.immediate = True  # tasks run in the caller, as the worker would run them
     with app.app_context():
         _db.create_all()
     yield app

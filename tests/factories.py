@@ -61,7 +61,7 @@ def actor_for(case: Case, work: WorkItem, cast: Cast) -> User:
 
 
 def drive(case: Case, cast: Cast, *, prefer=("approve", "submit"), choose=None, before=None,
-          max_steps=400) -> list[str]:
+          until: str | None = None, max_steps=400) -> list[str]:
     """Walk the case to its end taking forward actions, uploading whatever each needs.
 
     `choose(step_key) -> action key` overrides the choice at a step. Returns the steps walked.
@@ -71,6 +71,8 @@ def drive(case: Case, cast: Cast, *, prefer=("approve", "submit"), choose=None, 
         if case.state != "berjalan":
             return walked
         work = engine.open_work(case)[0]
+        if until is not None and work.step_key == until:
+            return walked
         if before is not None and before(case, work):
             continue  # the hook changed the case (e.g. added an LKS finding): look again
         flow = engine.flow_of(case)

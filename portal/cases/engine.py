@@ -243,6 +243,10 @@ def upload_document(case: Case, code: str, filename: str, data: bytes, actor: Us
     record("case.document", case, actor=actor, detail={"code": code, "version": version.version,
                                                        "sha256": version.sha256, "item": key})
     case.updated_at = utcnow()
+    if work is not None and flow.step(work.step_key).signs:
+        from portal.signing.queue import enqueue_step
+
+        enqueue_step(case, work)  # a new or corrected draft goes (back) into the signer's queue
     return version
 
 
@@ -403,7 +407,10 @@ def _open_work(case: Case, flow: Flow, step: Step, item: CaseItem | None, actor:
                     ready_at=now, due_at=due_time(case, step, now))
     db.session.add(work)
     db.session.flush()
-    # Effects of a step run when it becomes ready only for system steps; others on completion.
+    if step.signs:
+        from portal.signing.queue import enqueue_step
+
+        enqueue_step(case, work)
     return work
 
 
@@ -413,6 +420,15 @@ def _close(work: WorkItem, actor: User | None, action_key: str | None, now: date
     work.completed_at = now
     work.completed_by_id = actor.id if actor is not None and state == "done" else None
     work.action_key = action_key
+    step_of_work = get_flow(work.flow_code).step(work.step_key)
+    if step_of_work.signs:
+        from portal.signing.queue import cancel_open_requests
+
+        cancel_open_requests(work)
+    if run_effects and step_of_work.numbers:
+        from portal.signing.queue import assign_numbers
+
+        assign_numbers(work.case, step_of_work, actor)
     if run_effects:
         flow = get_flow(work.flow_code)
         step = flow.step(work.step_key)

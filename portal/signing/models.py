@@ -17,6 +17,7 @@ REQUEST_STATES = {
     "ditandatangani": "Ditandatangani",
     "gagal": "Gagal (dapat diulang)",
     "ditolak": "Dikembalikan",
+    "dibatalkan": "Dibatalkan",
 }
 
 
@@ -84,6 +85,10 @@ class SigningBatch(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(20), default="berjalan")  # berjalan | selesai
     total: Mapped[int] = mapped_column(default=0)
+    # Which worker runs the batch and until when its claim holds; a killed worker's claim expires
+    # and a restarted worker picks the batch up where it stopped.
+    lease_token: Mapped[str | None] = mapped_column(String(40))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     signer: Mapped[User] = relationship()
 

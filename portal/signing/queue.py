@@ -1,0 +1,326 @@
+"""The e-signature queue (Antrean Tanda Tangan): what awaits a signer, batches, and their effects.
+
+A step that `signs` documents queues one SignatureRequest per document when its draft is present;
+the signer selects many, confirms with their signing PIN, and a background task signs the batch.
+Each signed PDF lands in its D-code slot, and once every document of the step is signed the step
+advances by itself. Operations flush; callers commit (the batch task commits per document).
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from portal.accounts.models import User
+from portal.audit.services import record
+from portal.cases import engine
+from portal.cases.models import Case, CaseItem, DocumentVersion, WorkItem
+from portal.core.dates import to_wib, utcnow
+from portal.extensions import db
+from portal.flows.definition import FORWARD_KINDS, Kind
+from portal.numbering.formats import format_number, series_key
+from portal.numbering.services import next_value
+from portal.signing.doctypes import doc_type_of
+from portal.signing.models import SignatureRequest, SigningBatch, SigningCredential
+
+PIN_MAX_FAILURES = 5
+PIN_LOCK_MINUTES = 15
+OPEN_STATES = ("menunggu", "gagal")
+
+
+class SigningQueueError(Exception):
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+# --- queueing --------------------------------------------------------------------------------
+
+def source_codes(step) -> dict[str, str]:
+    """Signed code → the draft it is made from: requires and signs pair up in order (D5 A → D7 A);
+    a step signing its own draft (an Anggota's letter) pairs with what it produces."""
+    sources = list(step.requires) or list(step.produces)
+    if len(sources) == len(step.signs):
+        return dict(zip(step.signs, sources))
+    return {code: sources[0] for code in step.signs} if sources else {}
+
+
+def signer_for(case: Case, work: WorkItem, step) -> tuple[str, int | None]:
+    if work.assignee_id:
+        user = db.session.get(User, work.assignee_id)
+        role = "ketua" if "ketua" in user.role_codes else next(r for r in step.roles if r in user.role_codes)
+        return role, user.id
+    return ("ketua" if "ketua" in step.roles else step.roles[0]), None
+
+
+def enqueue_step(case: Case, work: WorkItem) -> list[SignatureRequest]:
+    """Queue every document this open step signs whose draft exists and is not queued yet."""
+    flow = engine.flow_of(case)
+    step = flow.step(work.step_key)
+    if not step.signs or work.state != "open":
+        return []
+    role, signer_id = signer_for(case, work, step)
+    created = []
+    drafts = [v for v in engine.latest_documents(case).values()]
+    for signed_code, source_code in source_codes(step).items():
+        for version in drafts:
+            if version.code != source_code or version.content_type != "application/pdf":
+                continue
+            existing = db.session.scalar(select(SignatureRequest).where(
+                SignatureRequest.work_item_id == work.id, SignatureRequest.code == signed_code,
+                SignatureRequest.item_key == version.item_key, SignatureRequest.state.in_(OPEN_STATES + ("diproses",))))
+            if existing is not None:
+                if existing.source_version_id != version.id and existing.state != "diproses":
+                    existing.source_version_id = version.id  # a corrected draft replaces the queued one
+                continue
+            created.append(_new_request(case, work, flow, signed_code, version, role, signer_id))
+    db.session.flush()
+    return created
+
+
+def _new_request(case, work, flow, code, source: DocumentVersion, role, signer_id) -> SignatureRequest:
+    kind = doc_type_of(case.flow_code, code)
+    request = SignatureRequest(
+        public_id=secrets.token_urlsafe(18), case_id=case.id, work_item_id=work.id, code=code,
+        item_key=source.item_key, doc_type=kind.kind, signer_role=role, signer_user_id=signer_id,
+        source_version_id=source.id, state="menunggu",
+        title=f"{kind.label} — {flow.document_name(code)}"[:300],
+    )
+    if source.item_key:
+        item = db.session.get(CaseItem, int(source.item_key.split(":", 1)[1]))
+        data = item.data or {}
+        request.holder_name = item.label
+        request.number = data.get("certificate_number")
+        request.registration_number = data.get("registration_number")
+        if data.get("valid_until"):
+            from datetime import date
+
+            request.valid_until = date.fromisoformat(data["valid_until"])
+            request.valid_from = to_wib(utcnow()).date()
+    elif kind.kind == "licence_certificate" and case.organisation:
+        request.holder_name = case.organisation.name
+        today = to_wib(utcnow()).date()
+        request.valid_from, request.valid_until = today, today.replace(year=today.year + 5)
+    db.session.add(request)
+    return request
+
+
+def pending_for(user: User, ids: list[int] | None = None) -> list[SignatureRequest]:
+    """Documents waiting for this user's signature (their role, or them by name), oldest first."""
+    query = select(SignatureRequest).where(
+        SignatureRequest.state.in_(OPEN_STATES),
+        SignatureRequest.signer_role.in_(user.role_codes),
+        or_(SignatureRequest.signer_user_id.is_(None), SignatureRequest.signer_user_id == user.id),
+    ).order_by(SignatureRequest.created_at, SignatureRequest.id)
+    if ids is not None:
+        query = query.where(SignatureRequest.id.in_(ids))
+    return list(db.session.scalars(query))
+
+
+def load_request_for(user: User, request_id: int) -> SignatureRequest | None:
+    request = db.session.get(SignatureRequest, request_id)
+    if request is None:
+        return None
+    if request.signer_role not in user.role_codes:
+        return None
+    if request.signer_user_id not in (None, user.id):
+        return None
+    return request
+
+
+# --- signing PIN ------------------------------------------------------------------------------
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(time_cost=config.get("ARGON2_TIME_COST", 3),
+                          memory_cost=config.get("ARGON2_MEMORY_COST", 65536),
+                          parallelism=config.get("ARGON2_PARALLELISM", 4))
+
+
+def set_pin(user: User, pin: str) -> None:
+    if not pin.isdigit() or not 6 <= len(pin) <= 12:
+        raise SigningQueueError("PIN tanda tangan harus 6–12 angka.")
+    credential = db.session.scalar(select(SigningCredential).where(SigningCredential.user_id == user.id))
+    if credential is None:
+        credential = SigningCredential(user_id=user.id, pin_hash="")
+        db.session.add(credential)
+    credential.pin_hash = _hasher().hash(pin)
+    credential.failed_attempts = 0
+    credential.locked_until = None
+    credential.updated_at = utcnow()
+    db.session.flush()
+    record("signing.pin_set", user)
+
+
+def check_pin(user: User, pin: str) -> None:
+    credential = db.session.scalar(select(SigningCredential).where(SigningCredential.user_id == user.id))
+    if credential is None:
+        raise SigningQueueError("PIN tanda tangan belum diatur. Hubungi admin.", 403)
+    now = utcnow()
+    if credential.locked_until and credential.locked_until > now:
+        raise SigningQueueError("PIN salah terlalu sering; penandatanganan dikunci sementara "
+                                f"({PIN_LOCK_MINUTES} menit).", 429)
+    try:
+        _hasher().verify(credential.pin_hash, pin or "")
+    except (VerificationError, InvalidHashError):
+        credential.failed_attempts += 1
+        if credential.failed_attempts >= PIN_MAX_FAILURES:
+            credential.locked_until = now + timedelta(minutes=PIN_LOCK_MINUTES)
+            credential.failed_attempts = 0
+        record("signing.pin_failed", user)
+        raise SigningQueueError("PIN tanda tangan salah.", 403)
+    credential.failed_attempts = 0
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+def start_batch(user: User, request_ids: list[int], pin: str) -> SigningBatch:
+    """Claim the selected documents for one batch; the caller commits, then enqueues the task."""
+    if not request_ids:
+        raise SigningQueueError("Pilih minimal satu dokumen untuk ditandatangani.")
+    check_pin(user, pin)
+    requests = pending_for(user, request_ids)
+    if len(requests) != len(set(request_ids)):
+        raise SigningQueueError("Sebagian dokumen yang dipilih sudah diproses atau bukan untuk Anda. "
+                                "Muat ulang antrean.", 409)
+    batch = SigningBatch(signer_id=user.id, total=len(requests), state="berjalan")
+    db.session.add(batch)
+    db.session.flush()
+    for request in requests:
+        request.state = "diproses"
+        request.batch_id = batch.id
+        request.error = None
+    record("signing.batch_start", batch, detail={"documents": [r.id for r in requests]})
+    return batch
+
+
+def batch_progress(batch: SigningBatch) -> dict:
+    counts = dict(db.session.execute(
+        select(SignatureRequest.state, func.count()).where(SignatureRequest.batch_id == batch.id)
+        .group_by(SignatureRequest.state)).all())
+    done = counts.get("ditandatangani", 0)
+    failed = counts.get("gagal", 0)
+    return {"total": batch.total, "done": done, "failed": failed, "waiting": counts.get("diproses", 0),
+            "finished": batch.state == "selesai",
+            "percent": int(100 * (done + failed) / batch.total) if batch.total else 100}
+
+
+def reject(user: User, request: SignatureRequest, note: str) -> None:
+    """The signer sends the document back to its step with a note (the step's return action)."""
+    if not (note or "").strip():
+        raise SigningQueueError("Catatan wajib diisi saat mengembalikan dokumen.")
+    if request.state not in OPEN_STATES:
+        raise SigningQueueError("Dokumen ini tidak sedang menunggu tanda tangan.", 409)
+    case = request.case
+    work = db.session.get(WorkItem, request.work_item_id)
+    step = engine.flow_of(case).step(work.step_key)
+    back = next((t for t in step.transitions if t.kind is Kind.RETURN), None)
+    if back is None:
+        raise SigningQueueError("Langkah ini tidak dapat dikembalikan.", 409)
+    for other in db.session.scalars(select(SignatureRequest).where(
+            SignatureRequest.work_item_id == work.id, SignatureRequest.state.in_(OPEN_STATES))):
+        other.state = "ditolak"
+        other.error = note.strip()
+    try:
+        engine.act(case, work.id, back.key, user, reason=note.strip())
+    except engine.CaseError as exc:
+        raise SigningQueueError(exc.message, exc.status)
+
+
+# --- what signing does to the case -------------------------------------------------------------
+
+def store_signed(request: SignatureRequest, data: bytes, level: str, sha256: str, signer: User) -> bool:
+    """Record one signed PDF; False when another run already signed it (never signed twice)."""
+    claimed = db.session.execute(
+        update(SignatureRequest).where(SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
+        .values(state="ditandatangani").execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False
+    case = request.case
+    item = None
+    if request.item_key:
+        item = db.session.get(CaseItem, int(request.item_key.split(":", 1)[1]))
+    version = engine.upload_document(case, request.code, f"{request.code}-ditandatangani.pdf".replace(" ", "_"),
+                                     data, signer, item=item, check=False,
+                                     note="Ditandatangani secara elektronik")
+    db.session.refresh(request)
+    request.signed_version_id = version.id
+    request.level = level
+    request.sha256 = sha256
+    request.signed_at = utcnow()
+    request.signed_by_id = signer.id
+    request.error = None
+    record("signing.signed", request, actor=signer, detail={"level": level, "sha256": sha256})
+    kind = doc_type_of(case.flow_code, request.code)
+    if kind.series and not request.number and not numbered_by_a_later_step(engine.flow_of(case), request.code):
+        # No PHU numbering step for this document in its flow: it is numbered as it is signed.
+        today = to_wib(utcnow()).date()
+        request.number = format_number(kind.series, next_value(series_key(kind.series), today.year), today,
+                                       kind.classification or "UM.00.00")
+        if kind.kind == "licence_certificate" and case.organisation:
+            case.organisation.licence_number = request.number
+    advance_if_complete(request, signer)
+    return True
+
+
+def advance_if_complete(request: SignatureRequest, signer: User) -> bool:
+    """Once every document of the step is signed, the step moves on by itself."""
+    work = db.session.get(WorkItem, request.work_item_id)
+    if work is None or work.state != "open":
+        return False
+    unsigned = db.session.scalar(select(func.count()).select_from(SignatureRequest).where(
+        SignatureRequest.work_item_id == work.id, SignatureRequest.state != "ditandatangani",
+        SignatureRequest.state != "ditolak"))
+    if unsigned:
+        return False
+    case = request.case
+    step = engine.flow_of(case).step(work.step_key)
+    forward = next((t for t in step.transitions if t.kind in FORWARD_KINDS), None)
+    present = engine.present_codes(case)
+    if forward is None or any(code not in present for code in step.signs):
+        return False
+    try:
+        engine.act(case, work.id, forward.key, signer)
+    except engine.CaseError as exc:
+        current_app.logger.warning("signed %s but could not advance: %s", case.number, exc.message)
+        return False
+    return True
+
+
+def cancel_open_requests(work: WorkItem) -> None:
+    """The step ended another way (returned, withdrawn, signed on paper): its queue entries go."""
+    db.session.execute(
+        update(SignatureRequest).where(SignatureRequest.work_item_id == work.id,
+                                       SignatureRequest.state.in_(OPEN_STATES))
+        .values(state="dibatalkan").execution_options(synchronize_session=False))
+
+
+def numbered_by_a_later_step(flow, code: str) -> bool:
+    return any(code in step.numbers for step in flow.steps)
+
+
+def assign_numbers(case: Case, step, actor: User | None) -> list[str]:
+    """PHU's numbering step: each signed document of the step's `numbers` gets its number now."""
+    numbers = []
+    today = to_wib(utcnow()).date()
+    for code in step.numbers:
+        kind = doc_type_of(case.flow_code, code)
+        if kind.series is None:
+            continue
+        requests = db.session.scalars(select(SignatureRequest).where(
+            SignatureRequest.case_id == case.id, SignatureRequest.code == code,
+            SignatureRequest.state == "ditandatangani", SignatureRequest.number.is_(None)))
+        for request in requests:
+            sequence = next_value(series_key(kind.series), today.year)
+            request.number = format_number(kind.series, sequence, today, kind.classification or "UM.00.00")
+            if kind.kind == "licence_certificate" and case.organisation:
+                case.organisation.licence_number = request.number
+            numbers.append(request.number)
+            record("signing.numbered", request, actor=actor, detail={"number": request.number})
+    return numbers
