@@ -236,3 +236,45 @@ def test_worker_killed_mid_batch_finishes_after_restart_without_double_signing(a
         DocumentVersion.note == "Ditandatangani secara elektronik"))
     assert versions_note == total
     assert db.session.get(SigningBatch, batch.id).state == "selesai"
+
+
+def test_batch_through_the_national_tte_service_signs_with_the_passphrase_held_in_memory(
+        app, db, signing, monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+
+    from portal.signing.fake_tte import DEMO_NIK, DEMO_PASSPHRASE, make_demo_identity, start_fake_tte
+    from portal.signing.models import SigningCredential
+
+    identity = make_demo_identity()
+    url, stop = start_fake_tte(identity)
+    monkeypatch.setitem(app.config, "SIGNING_BACKEND", "tte")
+    monkeypatch.setitem(app.config, "SIGNING_TTE_URL", url)
+    try:
+        case, cast, ketua = _rcc_at_signing(db)
+        credential = db.session.scalar(select(SigningCredential).where(SigningCredential.user_id == ketua.id))
+        credential.tte_nik = DEMO_NIK
+        db.session.commit()
+        client = app.test_client()
+        login(client, ketua.username)
+        ids = [r.id for r in db.session.scalars(select(SignatureRequest))]
+        client.post("/tanda-tangan/batch", data={"requests": ids[:1], "pin": "passphrase-keliru"})
+        db.session.expire_all()
+        first = db.session.get(SignatureRequest, ids[0])
+        assert first.state == "gagal" and "Passphrase salah" in first.error
+        client.post("/tanda-tangan/batch", data={"requests": ids, "pin": DEMO_PASSPHRASE})
+        db.session.expire_all()
+        signed = db.session.scalars(select(SignatureRequest)).all()
+        assert {r.state for r in signed} == {"ditandatangani"}
+        root = identity.chain[-1]
+        from cryptography import x509
+
+        root_cert = x509.load_pem_x509_certificate(root.public_bytes(serialization.Encoding.PEM))
+        report = validate_signed_pdf(storage.read_bytes(signed[0].signed_version.storage_key), [root_cert])
+        assert report.intact and report.trusted, report.problems
+        # The passphrase is nowhere in the database.
+        from portal.audit.models import AuditEntry
+
+        assert not any(DEMO_PASSPHRASE in str(e.detail) for e in db.session.scalars(select(AuditEntry)))
+        assert engine.open_work(case)[0].step_key == "number_approval"
+    finally:
+        stop()

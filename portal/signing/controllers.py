@@ -38,9 +38,9 @@ def start_batch():
             db.session.rollback()
         return _queue_page(exc.message, exc.status)
     db.session.commit()
-    from portal.signing.tasks import sign_batch_task
+    from portal.signing.tasks import dispatch_batch
 
-    sign_batch_task(batch.id)
+    dispatch_batch(batch.id, request.form.get("pin", ""))
     return redirect(url_for("signing.batch", batch_id=batch.id))
 
 

@@ -101,6 +101,8 @@ class SigningCredential(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
     pin_hash: Mapped[str] = mapped_column(String(200))
+    # With the national TTE service the signer is identified by NIK; kept server-side only.
+    tte_nik: Mapped[str | None] = mapped_column(String(20))
     failed_attempts: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

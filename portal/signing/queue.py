@@ -183,7 +183,10 @@ def start_batch(user: User, request_ids: list[int], pin: str) -> SigningBatch:
     """Claim the selected documents for one batch; the caller commits, then enqueues the task."""
     if not request_ids:
         raise SigningQueueError("Pilih minimal satu dokumen untuk ditandatangani.")
-    check_pin(user, pin)
+    if current_app.config.get("SIGNING_BACKEND") != "tte":
+        check_pin(user, pin)  # with TTE the passphrase goes to the national service, which checks it
+    elif not pin:
+        raise SigningQueueError("Passphrase TTE wajib diisi.", 403)
     requests = pending_for(user, request_ids)
     if len(requests) != len(set(request_ids)):
         raise SigningQueueError("Sebagian dokumen yang dipilih sudah diproses atau bukan untuk Anda. "

@@ -60,9 +60,60 @@ def _acquire(batch_id: int, token: str) -> bool:
     return claimed == 1
 
 
-def run_batch(batch_id: int) -> None:
-    from portal.signing.batch import sign_many
+def backend_name() -> str:
+    return current_app.config.get("SIGNING_BACKEND") or "pkcs12"
 
+
+def _sign_items(items, signer_user, secret: str | None):
+    """Sign (pdf, SignRequest) pairs with the configured backend; one result per item, in order."""
+    import hashlib
+
+    from portal.signing.batch import sign_many
+    from portal.signing.pades import SignOutcome, sign_pdf
+
+    config = current_app.config
+    backend = backend_name()
+    if backend == "pkcs12":
+        p12, passphrase = signing_key()
+        return sign_many(items, p12, passphrase, processes=config.get("SIGNING_PROCESSES", 2),
+                         timestamper_url=config.get("SIGNING_TSA_URL") or None)
+    results = []
+    if backend == "pkcs11":
+        from portal.signing.pkcs11_backend import open_pkcs11_signer
+
+        pin = Path(config["SIGNING_PKCS11_PIN_FILE"]).read_text().strip()
+        with open_pkcs11_signer(config["SIGNING_PKCS11_LIB"], config["SIGNING_PKCS11_TOKEN"],
+                                config["SIGNING_PKCS11_KEY"], pin) as token_signer:
+            for pdf, req in items:
+                try:
+                    results.append(sign_pdf(pdf, token_signer, req))
+                except SigningError as exc:
+                    results.append(exc)
+        return results
+    if backend == "tte":
+        from sqlalchemy import select
+
+        from portal.signing.models import SigningCredential
+        from portal.signing.tte import TteClient, sign_pdf_with_tte
+
+        nik = db.session.scalar(select(SigningCredential.tte_nik).where(SigningCredential.user_id == signer_user.id))
+        if not secret or not nik:
+            error = SigningError("Sesi tanda tangan TTE terputus atau NIK belum terdaftar; pilih dokumen "
+                                 "dan masukkan passphrase lagi.", retryable=True)
+            return [error] * len(items)
+        client = TteClient(config["SIGNING_TTE_URL"], timeout=config.get("SIGNING_TTE_TIMEOUT", 20))
+        for pdf, req in items:
+            try:
+                data = sign_pdf_with_tte(pdf, req, client, nik, secret)
+                results.append(SignOutcome(data, "B-B", hashlib.sha256(data).hexdigest()))
+            except SigningError as exc:
+                results.append(exc)
+        return results
+    raise SigningError(f"SIGNING_BACKEND tidak dikenal: {backend}")
+
+
+def run_batch(batch_id: int, secret: str | None = None) -> None:
+    """`secret`: the TTE passphrase, held in memory for this run only (never stored)."""
     token = secrets.token_hex(8)
     if not _acquire(batch_id, token):
         return
@@ -70,12 +121,6 @@ def run_batch(batch_id: int) -> None:
     signer = batch.signer
     config = current_app.config
     delay = float(os.environ.get("PORTAL_SIGNING_DRILL_DELAY", "0"))  # failure drills only
-    try:
-        p12, passphrase = signing_key()
-    except SigningError as exc:
-        p12, passphrase, key_error = None, None, exc
-    else:
-        key_error = None
     while True:
         pending = list(db.session.scalars(
             select(SignatureRequest).where(SignatureRequest.batch_id == batch_id,
@@ -83,13 +128,12 @@ def run_batch(batch_id: int) -> None:
             .order_by(SignatureRequest.id).limit(config.get("SIGNING_CHUNK", CHUNK))))
         if not pending:
             break
-        if key_error is not None:
-            results = [key_error] * len(pending)
-        else:
-            items = [(storage.read_bytes(r.source_version.storage_key),
-                      SignRequest(verify_url=verify_url(r), signer_name=signer.full_name)) for r in pending]
-            results = sign_many(items, p12, passphrase, processes=config.get("SIGNING_PROCESSES", 2),
-                                timestamper_url=config.get("SIGNING_TSA_URL") or None)
+        items = [(storage.read_bytes(r.source_version.storage_key),
+                  SignRequest(verify_url=verify_url(r), signer_name=signer.full_name)) for r in pending]
+        try:
+            results = _sign_items(items, signer, secret)
+        except SigningError as exc:
+            results = [exc] * len(items)
         for request, result in zip(pending, results):
             if isinstance(result, SigningError):
                 db.session.execute(update(SignatureRequest).where(

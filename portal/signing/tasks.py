@@ -46,6 +46,30 @@ def sign_batch_task(batch_id: int) -> None:
         run_batch(batch_id)
 
 
+def dispatch_batch(batch_id: int, secret: str) -> None:
+    """Hand a batch to the worker. With the TTE backend the passphrase must not be written into
+    the queue's storage, so the batch runs here in a background thread holding it in memory."""
+    from flask import current_app
+
+    if current_app.config.get("SIGNING_BACKEND") != "tte":
+        sign_batch_task(batch_id)
+        return
+    from portal.signing.runner import run_batch
+
+    if huey.immediate:
+        run_batch(batch_id, secret)
+        return
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            run_batch(batch_id, secret)
+
+    import threading
+
+    threading.Thread(target=run, name=f"tte-batch-{batch_id}", daemon=True).start()
+
+
 @huey.on_startup()
 def resume_unfinished_batches() -> None:
     """A worker killed mid-batch left it 'berjalan': pick it up again when a worker starts."""
