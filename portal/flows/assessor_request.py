@@ -1,0 +1,80 @@
+"""Steps 1–5 shared by Lampiran IV (RCC) and Lampiran V (pelatihan dan asesmen asesor): request,
+verification, decision, approval / rejection letters with the SPTs, signing and numbering.
+
+The decree draws the same boxes with the same codes (D1–D8 B) in both charts; flow 5 says "as flow 4".
+"""
+from __future__ import annotations
+
+from portal.flows.definition import END_REJECTED, SLA, Step, advance, approve, reject, send_back, withdraw
+
+KOOR = ("koor_sdm", "koor_sertifikasi")
+
+REQUEST_STEPS: tuple[Step, ...] = (
+    # 1–3: request, verification, decision
+    Step(
+        key="request", title="Surat permohonan dan daftar peserta",
+        roles=("lsp",), lane="Pemohon / LSP",
+        produces=("D1",),
+        transitions=(advance("verification", "Ajukan permohonan"), withdraw()),
+    ),
+    Step(
+        key="verification", title="Verifikasi dan koordinasi permohonan",
+        roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+        requires=("D1",), produces=("D2",), sla=SLA.hr(2, assumed=True),
+        transitions=(
+            advance("decision", "Teruskan ke Koordinator", key="forward"),
+            send_back("request"),
+            withdraw(),
+        ),
+    ),
+    Step(
+        key="decision", title="Keputusan atas permohonan yang sudah divalidasi",
+        roles=KOOR, lane="Koor. SDM / Koor. Sertifikasi",
+        requires=("D2",), sla=SLA.hr(1, assumed=True),
+        transitions=(
+            approve("draft_approval", "Setujui", produces=("D3",)),
+            reject("draft_rejection", "Tidak setujui", produces=("D4",)),
+            send_back("verification", "Kembalikan ke Staf"),
+            withdraw(),
+        ),
+    ),
+    # 4–5, approved: letter and SPTs drafted, signed by the Ketua, numbered by PHU
+    Step(
+        key="draft_approval", title="Draf surat persetujuan dan SPT MA Pelatih / MA Penguji",
+        roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+        produces=("D5 A", "D6 A", "D6 B"), sla=SLA.hr(1, assumed=True),
+        transitions=(advance("sign_approval", "Ajukan ke Ketua"),),
+    ),
+    Step(
+        key="sign_approval", title="Tanda tangan surat persetujuan dan SPT",
+        roles=("ketua",), lane="Ketua",
+        requires=("D5 A", "D6 A", "D6 B"), signs=("D7 A", "D8 A", "D8 B"), sla=SLA.hr(1, assumed=True),
+        transitions=(approve("number_approval", "Tanda tangani", key="sign"), send_back("draft_approval")),
+    ),
+    Step(
+        key="number_approval", title="Penomoran surat persetujuan dan SPT",
+        roles=("phu",), lane="PHU",
+        numbers=("D7 A", "D8 A", "D8 B"), sla=SLA.ts(assumed=True),
+        effects=("create_participant_accounts",),
+        transitions=(advance("readiness", "Beri nomor & kirim", key="dispatch"),),
+    ),
+    # 4–5, not approved
+    Step(
+        key="draft_rejection", title="Draf surat tidak persetujuan permohonan",
+        roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+        requires=("D4",), produces=("D5 B",), sla=SLA.hr(1, assumed=True),
+        transitions=(advance("sign_rejection", "Ajukan ke Ketua"),),
+    ),
+    Step(
+        key="sign_rejection", title="Tanda tangan surat tidak persetujuan",
+        roles=("ketua",), lane="Ketua",
+        requires=("D5 B",), signs=("D7 B",), sla=SLA.hr(1, assumed=True),
+        transitions=(approve("number_rejection", "Tanda tangani", key="sign"), send_back("draft_rejection")),
+    ),
+    Step(
+        key="number_rejection", title="Penomoran surat tidak persetujuan",
+        roles=("phu",), lane="PHU",
+        numbers=("D7 B",), sla=SLA.ts(assumed=True),
+        transitions=(advance(END_REJECTED, "Beri nomor & kirim", key="dispatch"),),
+    ),
+)
