@@ -16,7 +16,7 @@ ENV_KEYS = (
     "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS",
     "MAIL_SENDER", "MAIL_OUTBOX_DIR",
     "SIGNING_BACKEND", "SIGNING_PKCS11_LIB", "SIGNING_PKCS11_TOKEN", "SIGNING_PKCS11_KEY",
-    "SIGNING_PKCS11_PIN_FILE", "SIGNING_TTE_URL", "SIGNING_DIR", "SIGNING_LEASE_SECONDS", "SIGNING_P12_PATH", "SIGNING_P12_PASSPHRASE_FILE", "SIGNING_TSA_URL",
+    "SIGNING_PKCS11_PIN_FILE", "SIGNING_TTE_URL", "SIGNING_DIR", "SIGNING_LEASE_SECONDS", "SIGNING_REVOCATION_INFO", "SIGNING_P12_PATH", "SIGNING_P12_PASSPHRASE_FILE", "SIGNING_TSA_URL",
 )
 
 
@@ -38,6 +38,7 @@ class Config:
     SIGNING_P12_PATH: str | None = None
     SIGNING_P12_PASSPHRASE_FILE: str | None = None
     SIGNING_TSA_URL: str | None = None
+    SIGNING_REVOCATION_INFO = False  # with a TSA: embed OCSP/CRL answers too (PAdES B-LT)
     SIGNING_ROOT_CERT_PATH: str | None = None  # default: the dev root made by `flask setup-signing`
     SIGNING_BACKEND = "pkcs12"  # pkcs12 | pkcs11 | tte
     SIGNING_PKCS11_LIB = "/usr/lib/softhsm/libsofthsm2.so"
@@ -115,6 +116,8 @@ def load_settings(config: type[Config] | dict | str | None) -> dict:
             settings[key] = int(settings[key])
     if isinstance(settings.get("MAIL_PORT"), str):
         settings["MAIL_PORT"] = int(settings["MAIL_PORT"])
+    if isinstance(settings.get("SIGNING_REVOCATION_INFO"), str):
+        settings["SIGNING_REVOCATION_INFO"] = settings["SIGNING_REVOCATION_INFO"].lower() in ("1", "true", "yes")
     if isinstance(settings.get("MAIL_USE_TLS"), str):
         settings["MAIL_USE_TLS"] = settings["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     return settings

@@ -278,3 +278,50 @@ def test_batch_through_the_national_tte_service_signs_with_the_passphrase_held_i
         assert engine.open_work(case)[0].step_key == "number_approval"
     finally:
         stop()
+
+
+@pytest.mark.parametrize("with_revocation, level", [(False, "B-T"), (True, "B-LT")])
+def test_queue_reaches_b_t_with_a_tsa_and_b_lt_with_revocation_info(app, db, tmp_path, monkeypatch,
+                                                                   with_revocation, level):
+    from tests.signing_pki import running_test_pki
+
+    with running_test_pki(tmp_path / "pki") as pki:
+        passphrase_file = tmp_path / "passphrase"
+        passphrase_file.write_bytes(pki.passphrase if isinstance(pki.passphrase, bytes) else pki.passphrase.encode())
+        root_pem = tmp_path / "root.pem"
+        from cryptography.hazmat.primitives import serialization
+
+        root_pem.write_bytes(pki.root.cert.public_bytes(serialization.Encoding.PEM))
+        for key, value in {"SIGNING_P12_PATH": str(pki.p12_path), "SIGNING_P12_PASSPHRASE_FILE": str(passphrase_file),
+                           "SIGNING_TSA_URL": pki.tsa_url, "SIGNING_REVOCATION_INFO": with_revocation,
+                           "SIGNING_ROOT_CERT_PATH": str(root_pem)}.items():
+            monkeypatch.setitem(app.config, key, value)
+        case, cast, ketua = _rcc_at_signing(db)
+        client = app.test_client()
+        login(client, ketua.username)
+        ids = [r.id for r in db.session.scalars(select(SignatureRequest))]
+        client.post("/tanda-tangan/batch", data={"requests": ids, "pin": PIN})
+        db.session.expire_all()
+        signed = db.session.scalars(select(SignatureRequest)).all()
+        assert {r.state for r in signed} == {"ditandatangani"}
+        assert {r.level for r in signed} == {level}
+        report = validate_signed_pdf(storage.read_bytes(signed[0].signed_version.storage_key), [pki.root_cert])
+        assert report.timestamp_valid and report.trusted and report.level == level, report.problems
+
+
+def test_timestamp_service_down_marks_documents_failed_and_retryable(app, db, signing, monkeypatch):
+    from tests.signing_pki import unused_local_url
+
+    monkeypatch.setitem(app.config, "SIGNING_TSA_URL", unused_local_url())
+    case, cast, ketua = _rcc_at_signing(db)
+    client = app.test_client()
+    login(client, ketua.username)
+    ids = [r.id for r in db.session.scalars(select(SignatureRequest))]
+    client.post("/tanda-tangan/batch", data={"requests": ids, "pin": PIN})
+    db.session.expire_all()
+    failed = db.session.scalars(select(SignatureRequest)).all()
+    assert {r.state for r in failed} == {"gagal"} and all(r.error for r in failed)
+    monkeypatch.setitem(app.config, "SIGNING_TSA_URL", None)
+    client.post("/tanda-tangan/batch", data={"requests": ids, "pin": PIN})
+    db.session.expire_all()
+    assert {r.state for r in db.session.scalars(select(SignatureRequest))} == {"ditandatangani"}

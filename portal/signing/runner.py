@@ -17,7 +17,7 @@ from sqlalchemy import or_, select, update
 from portal import storage
 from portal.core.dates import utcnow
 from portal.extensions import db
-from portal.signing.devpki import P12_FILENAME
+from portal.signing.devpki import P12_FILENAME, ROOT_FILENAME
 from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.pades import SignRequest, SigningError
 from portal.signing.queue import store_signed
@@ -73,6 +73,8 @@ def _sign_items(items, signer_user, secret: str | None):
 
     config = current_app.config
     backend = backend_name()
+    if backend == "pkcs12" and config.get("SIGNING_REVOCATION_INFO") and config.get("SIGNING_TSA_URL"):
+        return _sign_long_term(items)
     if backend == "pkcs12":
         p12, passphrase = signing_key()
         return sign_many(items, p12, passphrase, processes=config.get("SIGNING_PROCESSES", 2),
@@ -110,6 +112,30 @@ def _sign_items(items, signer_user, secret: str | None):
                 results.append(exc)
         return results
     raise SigningError(f"SIGNING_BACKEND tidak dikenal: {backend}")
+
+
+def _sign_long_term(items):
+    """PAdES B-LT: timestamp plus the signer's revocation info (OCSP/CRL) embedded, one by one;
+    a responder that cannot be reached leaves the document at B-T (recorded as such)."""
+    from cryptography import x509
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    from portal.signing.pades import load_pkcs12_signer, lt_validation_context, sign_pdf
+
+    config = current_app.config
+    p12, passphrase = signing_key()
+    signer = load_pkcs12_signer(p12, passphrase)
+    root_path = config.get("SIGNING_ROOT_CERT_PATH") or str(Path(config["SIGNING_DIR"]) / ROOT_FILENAME)
+    roots = [x509.load_pem_x509_certificate(Path(root_path).read_bytes())]
+    timestamper = HTTPTimeStamper(config["SIGNING_TSA_URL"])
+    results = []
+    for pdf, req in items:
+        try:
+            results.append(sign_pdf(pdf, signer, req, timestamper=timestamper,
+                                    validation_context=lt_validation_context(roots)))
+        except SigningError as exc:
+            results.append(exc)
+    return results
 
 
 def run_batch(batch_id: int, secret: str | None = None) -> None:
