@@ -325,3 +325,42 @@ def test_timestamp_service_down_marks_documents_failed_and_retryable(app, db, si
     client.post("/tanda-tangan/batch", data={"requests": ids, "pin": PIN})
     db.session.expire_all()
     assert {r.state for r in db.session.scalars(select(SignatureRequest))} == {"ditandatangani"}
+
+
+def test_drafts_from_templates_are_signed_in_their_reserved_box(app, db, signing, login_as):
+    import subprocess as sp
+
+    cast = Cast()
+    case = engine.open_case("RCC", cast.user("lsp"), "RCC dengan draf templat", organisation=cast.organisation,
+                            participants=["Budi Santoso"])
+    drive(case, cast, until="draft_approval")
+    db.session.commit()
+    staff = login_as("staf_sertifikasi")
+    work = engine.open_work(case)[0]
+    for code in ("D5 A", "D6 A", "D6 B"):
+        response = staff.post(f"/kasus/{case.number}/kerja/{work.id}/draf", data={"code": code},
+                              headers={"HX-Request": "true"})
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    db.session.expire_all()
+    draft = engine.latest_documents(case)[("D5 A", "")]
+    text = sp.run(["pdftotext", str(storage.path_for(draft.storage_key)), "-"], capture_output=True, text=True).stdout
+    assert "Persetujuan Permohonan" in text and "DISETUJUI" in text and case.number in text
+    assert draft.signature_box and len(draft.signature_box) == 5
+    engine.act(case, work.id, "submit", staff.user)
+    ketua = cast.user("ketua")
+    set_pin(ketua, PIN)
+    db.session.commit()
+    client = app.test_client()
+    login(client, ketua.username)
+    ids = [r.id for r in db.session.scalars(select(SignatureRequest).where(SignatureRequest.case_id == case.id))]
+    client.post("/tanda-tangan/batch", data={"requests": ids, "pin": PIN})
+    db.session.expire_all()
+    signed = db.session.scalars(select(SignatureRequest).where(SignatureRequest.code == "D7 A")).one()
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    import io
+
+    reader = PdfFileReader(io.BytesIO(storage.read_bytes(signed.signed_version.storage_key)))
+    field = reader.embedded_signatures[0].sig_field
+    rect = [float(v) for v in field["/Rect"]]
+    expected = draft.signature_box[1:]
+    assert all(abs(a - b) < 1.0 for a, b in zip(rect, expected)), (rect, expected)

@@ -14,7 +14,8 @@ SCHEMES = {
 VALID_YEARS = 3  # certificates of competency are valid for three years
 
 
-def certificate_pdf(case: Case, item: CaseItem) -> bytes:
+def certificate_pdf(case: Case, item: CaseItem):
+    """The rendered certificate (data, page count, reserved signature box)."""
     from portal.documents.contexts import CertificateContext, Signatory
     from portal.documents.pdf import render_pdf
 
@@ -32,4 +33,4 @@ def certificate_pdf(case: Case, item: CaseItem) -> bytes:
         tanggal_terbit=today, berlaku_sampai=today + relativedelta(years=VALID_YEARS),
         penandatangan=Signatory(jabatan="Ketua,", nama="Ketua BNSP"),
     )
-    return render_pdf("certificate", context).data
+    return render_pdf("certificate", context)

@@ -8,6 +8,7 @@ from portal.accounts.models import User
 from portal.cases import engine, services
 from portal.cases import inbox as inbox_service
 from portal.cases.blueprint import bp
+from portal.cases.drafts import can_generate
 from portal.cases.models import DocumentVersion, WorkItem
 from portal.core.access import AUTHENTICATED, allow
 from portal.extensions import db, htmx
@@ -89,6 +90,7 @@ def _case_context(case, error: str | None = None):
         diagram=render_flow_svg(flow, current=set(case.active_steps), done=engine.done_steps(case)),
         legend=legend(flow), candidates=services.candidates_for, items={i.id: i for i in case.items},
         due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
+        draftable=lambda code: can_generate(case, code),
     )
 
 
@@ -138,6 +140,25 @@ def upload(number: str, work_id: int):
     db.session.commit()
     if not htmx:
         flash("Dokumen diunggah.", "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return _render_case(case)
+
+
+@bp.post("/kasus/<number>/kerja/<int:work_id>/draf")
+@allow(AUTHENTICATED)
+def generate_draft(number: str, work_id: int):
+    from portal.cases.drafts import generate_draft as make_draft
+
+    case = services.load_case_for(current_user, number)
+    work = _work_of(case, work_id)
+    try:
+        make_draft(case, work, request.form.get("code", ""), current_user)
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return _render_case(case, exc.message, exc.status)
+    db.session.commit()
+    if not htmx:
+        flash("Draf dibuat dari templat.", "success")
         return redirect(url_for("cases.show", number=case.number))
     return _render_case(case)
 

@@ -206,7 +206,8 @@ def add_item(case: Case, kind: str, label: str, *, actor: User | None, user: Use
 
 def upload_document(case: Case, code: str, filename: str, data: bytes, actor: User, *,
                     work: WorkItem | None = None, item: CaseItem | None = None, note: str | None = None,
-                    content_type: str = "application/pdf", check: bool = True) -> DocumentVersion:
+                    content_type: str = "application/pdf", check: bool = True,
+                    signature_box: list | None = None) -> DocumentVersion:
     """Store a new version of slot `code` (for the work item's participant / finding if any)."""
     flow = flow_of(case)
     if code not in flow.document_codes:
@@ -235,6 +236,7 @@ def upload_document(case: Case, code: str, filename: str, data: bytes, actor: Us
         case_id=case.id, code=code, item_key=key, version=last + 1, filename=_safe_filename(filename, code),
         content_type=content_type, size=stored.size, sha256=stored.sha256, storage_key=stored.key,
         note=(note or "").strip() or None, step_key=work.step_key if work else None, uploaded_by=actor,
+        signature_box=signature_box,
     )
     db.session.add(version)
     db.session.flush()

@@ -118,6 +118,8 @@ class DocumentVersion(db.Model):
     storage_key: Mapped[str] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
     step_key: Mapped[str | None] = mapped_column(String(60))
+    # Where a generated document reserves room for the signature stamp: [page, x1, y1, x2, y2].
+    signature_box: Mapped[list | None] = mapped_column(JSON)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

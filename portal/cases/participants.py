@@ -68,8 +68,10 @@ def generate_certificates(case: Case, flow, step, actor) -> int:
     for item in case.items:
         if item.kind != "participant":
             continue
-        data = certificate_pdf(case, item)
-        upload_document(case, code, f"sertifikat-{item.id}.pdf", data, actor, item=item, check=False)
+        rendered = certificate_pdf(case, item)
+        box = rendered.signature_box
+        upload_document(case, code, f"sertifikat-{item.id}.pdf", rendered.data, actor, item=item, check=False,
+                        signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2])
         count += 1
     db.session.flush()
     return count

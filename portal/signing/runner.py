@@ -47,6 +47,15 @@ def verify_url(request: SignatureRequest) -> str:
     return f"{url}#p={make_payload(request)}"
 
 
+def sign_request_for(request: SignatureRequest, signer) -> SignRequest:
+    """Stamp where the template reserved room for it; elsewhere (uploaded drafts) bottom right."""
+    box = request.source_version.signature_box
+    if box:
+        return SignRequest(verify_url=verify_url(request), signer_name=signer.full_name,
+                           page_index=int(box[0]), box=tuple(float(v) for v in box[1:5]))
+    return SignRequest(verify_url=verify_url(request), signer_name=signer.full_name)
+
+
 def _acquire(batch_id: int, token: str) -> bool:
     now = utcnow()
     lease = timedelta(seconds=current_app.config.get("SIGNING_LEASE_SECONDS", 60))
@@ -154,8 +163,7 @@ def run_batch(batch_id: int, secret: str | None = None) -> None:
             .order_by(SignatureRequest.id).limit(config.get("SIGNING_CHUNK", CHUNK))))
         if not pending:
             break
-        items = [(storage.read_bytes(r.source_version.storage_key),
-                  SignRequest(verify_url=verify_url(r), signer_name=signer.full_name)) for r in pending]
+        items = [(storage.read_bytes(r.source_version.storage_key), sign_request_for(r, signer)) for r in pending]
         try:
             results = _sign_items(items, signer, secret)
         except SigningError as exc:

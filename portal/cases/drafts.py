@@ -1,0 +1,212 @@
+"""Drafts generated from the official templates, filled from the case (letters, SPT, SK, invitations,
+the licence certificate), so staff start from a correct document instead of a blank page.
+
+Numbers stay as dotted placeholders: PHU numbers a document after the Ketua signs it, and the
+number is then kept in the registry and on the verification page.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from portal.cases.models import Case
+from portal.core.dates import to_wib, utcnow
+
+LETTER_NUMBER = "……/BNSP/{cls}/{month}/{year}"
+KETUA = "Ketua BNSP"
+
+
+def _today():
+    return to_wib(utcnow()).date()
+
+
+def _placeholder(cls: str = "DL.02.00") -> str:
+    from portal.core.dates import roman_month
+
+    today = _today()
+    return LETTER_NUMBER.format(cls=cls, month=roman_month(today.month), year=today.year)
+
+
+def _ketua():
+    from portal.documents.contexts import Signatory
+
+    return Signatory(jabatan="Ketua,", nama=KETUA)
+
+
+def _addressee(case: Case) -> list[str]:
+    org = case.organisation
+    return [f"Yth. Pimpinan {org.name}" if org else "Yth. Pemohon", org.address or "di tempat" if org else "di tempat"]
+
+
+def _participants(case: Case) -> list[str]:
+    return [item.label for item in case.items if item.kind == "participant"]
+
+
+def _service(case: Case) -> str:
+    return {"RCC": "Recognition of Current Competency (RCC) Asesor Kompetensi",
+            "ASKOM": "Pelatihan dan Asesmen Asesor Kompetensi"}.get(case.flow_code, "layanan BNSP")
+
+
+def approval_letter(case: Case):
+    from portal.documents.contexts import LetterContext
+
+    names = _participants(case)
+    return "letter", LetterContext(
+        nomor=_placeholder(), tanggal=_today(), hal=f"Persetujuan Permohonan {_service(case)}",
+        kepada=_addressee(case), lampiran="1 (satu) berkas" if names else "-",
+        paragraf=[
+            f"Menindaklanjuti surat permohonan Saudara ({case.number}) perihal {case.title}, "
+            f"dengan hormat kami sampaikan bahwa permohonan tersebut DISETUJUI untuk {len(names)} "
+            "peserta sebagaimana daftar terlampir.",
+            "Pelaksanaan kegiatan akan didampingi Master Asesor yang ditugaskan dengan Surat Perintah "
+            "Tugas tersendiri. Setiap peserta akan menerima akun Portal Layanan BNSP untuk melihat "
+            "APL.01 dan mengisi asesmen mandiri APL.02.",
+            "Demikian kami sampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
+        ],
+        penandatangan=_ketua(), tembusan=["Kepala Sekretariat BNSP"],
+    )
+
+
+def rejection_letter(case: Case):
+    from portal.documents.contexts import LetterContext
+
+    return "letter", LetterContext(
+        nomor=_placeholder(), tanggal=_today(), hal=f"Pemberitahuan atas Permohonan {_service(case)}",
+        kepada=_addressee(case),
+        paragraf=[
+            f"Menindaklanjuti surat permohonan Saudara ({case.number}) perihal {case.title}, dengan "
+            "hormat kami sampaikan bahwa permohonan tersebut belum dapat kami setujui.",
+            "Saudara dapat mengajukan kembali permohonan setelah melengkapi persyaratan.",
+            "Demikian kami sampaikan, atas perhatian Saudara diucapkan terima kasih.",
+        ],
+        penandatangan=_ketua(), tembusan=["Kepala Sekretariat BNSP"],
+    )
+
+
+def spt(role_label: str, named_actor: str, task: str):
+    def build(case: Case):
+        from portal.accounts.models import User
+        from portal.documents.contexts import Assignee, SptContext
+        from portal.extensions import db
+
+        ids = (case.data or {}).get("assignees", {}).get(named_actor, [])
+        people = [db.session.get(User, uid) for uid in ids]
+        receivers = [Assignee(nama=p.full_name, peran=role_label, nomor_registrasi="-") for p in people if p]
+        if not receivers:
+            receivers = [Assignee(nama="(nama akan diisi)", peran=role_label, nomor_registrasi="-")]
+        start = _today() + timedelta(days=14)
+        return "spt", SptContext(
+            nomor=_placeholder("KP.04.00"), tanggal=_today(),
+            dasar=[f"Surat permohonan {case.organisation.name if case.organisation else 'pemohon'} "
+                   f"({case.number}) perihal {case.title}."],
+            penerima=receivers, tugas=task.format(org=case.organisation.name if case.organisation else ""),
+            tempat_tugas=case.organisation.name if case.organisation else "Jakarta",
+            tanggal_mulai=start, tanggal_selesai=start + timedelta(days=2), penandatangan=_ketua(),
+        )
+    return build
+
+
+def competency_sk(case: Case):
+    from portal.documents.contexts import Diktum, Participant, SkContext
+    from portal.core.dates import roman_month
+
+    today = _today()
+    scheme = "Asesor Kompetensi"
+    people = [Participant(nama=item.label, nomor_registrasi=(item.data or {}).get("registration_number", "-"),
+                          skema=scheme) for item in case.items if item.kind == "participant"]
+    return "sk", SkContext(
+        nomor=f"KEP.……/BNSP/{roman_month(today.month)}/{today.year}",
+        tentang=f"Sertifikasi Kompetensi {scheme} ({_service(case)})",
+        menimbang=["bahwa berdasarkan hasil pleno atas pelaksanaan kegiatan perlu menetapkan peserta yang "
+                   "dinyatakan kompeten;",
+                   "bahwa berdasarkan pertimbangan sebagaimana dimaksud pada huruf a, perlu menetapkan "
+                   "Keputusan Ketua Badan Nasional Sertifikasi Profesi;"],
+        mengingat=["Undang-Undang Nomor 13 Tahun 2003 tentang Ketenagakerjaan;",
+                   "Peraturan Pemerintah Nomor 10 Tahun 2018 tentang Badan Nasional Sertifikasi Profesi;"],
+        diktum=[Diktum(isi="Menetapkan peserta sebagaimana tercantum dalam Lampiran Keputusan ini sebagai "
+                           f"pemegang sertifikat kompetensi {scheme}."),
+                Diktum(isi="Keputusan ini mulai berlaku pada tanggal ditetapkan.")],
+        tanggal=today, penandatangan=_ketua(), peserta=people,
+    )
+
+
+def invitation(subject: str, event: str):
+    def build(case: Case):
+        from portal.documents.contexts import UndanganContext
+
+        when = _today() + timedelta(days=10)
+        return "undangan", UndanganContext(
+            nomor=_placeholder("LS.01.00"), tanggal=_today(), hal=subject, kepada=_addressee(case),
+            paragraf=[f"Dalam rangka proses lisensi {case.organisation.name if case.organisation else ''} "
+                      f"({case.number}), dengan hormat kami mengundang Saudara untuk hadir pada:"],
+            hari_tanggal=when, waktu="09.00 WIB s.d. selesai", tempat_acara="Kantor BNSP, Jakarta",
+            acara=event, penandatangan=_ketua(),
+        )
+    return build
+
+
+def licence_sk(case: Case):
+    from portal.documents.contexts import Diktum, SkContext
+    from portal.core.dates import roman_month
+
+    today = _today()
+    name = case.organisation.name if case.organisation else "LSP"
+    return "sk", SkContext(
+        nomor=f"KEP.……/BNSP/{roman_month(today.month)}/{today.year}", tentang=f"Pemberian Lisensi kepada {name}",
+        menimbang=[f"bahwa {name} telah memenuhi persyaratan lisensi berdasarkan hasil asesmen dan "
+                   "keputusan rapat pleno;"],
+        mengingat=["Peraturan Pemerintah Nomor 10 Tahun 2018 tentang Badan Nasional Sertifikasi Profesi;"],
+        diktum=[Diktum(isi=f"Memberikan lisensi kepada {name} sebagai Lembaga Sertifikasi Profesi."),
+                Diktum(isi="Lisensi berlaku selama 5 (lima) tahun sejak tanggal ditetapkan.")],
+        tanggal=today, penandatangan=_ketua(),
+    )
+
+
+def licence_certificate(case: Case):
+    from dateutil.relativedelta import relativedelta
+
+    from portal.documents.contexts import CertificateContext
+
+    today = _today()
+    return "certificate", CertificateContext(
+        nama=case.organisation.name if case.organisation else "LSP", nomor_sertifikat="BNSP-LSP-……-ID",
+        nomor_registrasi=case.number, skema_judul="Lisensi Lembaga Sertifikasi Profesi", skema_nomor="-",
+        kualifikasi="Lembaga Sertifikasi Profesi", tanggal_terbit=today,
+        berlaku_sampai=today + relativedelta(years=5), penandatangan=_ketua(),
+    )
+
+
+DRAFTS = {
+    ("RCC", "D5 A"): approval_letter, ("ASKOM", "D5 A"): approval_letter,
+    ("RCC", "D5 B"): rejection_letter, ("ASKOM", "D5 B"): rejection_letter,
+    ("RCC", "D6 A"): spt("Master Asesor Pelatih", "spt_ma_pelatih", "Melaksanakan upgrading RCC di {org}"),
+    ("RCC", "D6 B"): spt("Master Asesor Penguji", "spt_ma_penguji", "Melaksanakan asesmen RCC di {org}"),
+    ("ASKOM", "D6 A"): spt("Master Asesor Pelatih", "spt_ma_pelatih", "Melatih calon asesor kompetensi di {org}"),
+    ("ASKOM", "D6 B"): spt("Master Asesor Penguji", "spt_ma_penguji", "Mengases calon asesor kompetensi di {org}"),
+    ("RCC", "D21"): competency_sk, ("ASKOM", "D24"): competency_sk,
+    ("LIS", "D3"): invitation("Undangan Apresiasi Lisensi", "Apresiasi persyaratan lisensi LSP"),
+    ("LIS", "D12"): spt("Asesor Lisensi", "st_asesmen_penuh", "Melaksanakan asesmen penuh lisensi di {org}"),
+    ("LIS", "D19"): invitation("Undangan Rapat Pleno Lisensi", "Rapat pleno keputusan lisensi"),
+    ("LIS", "D22a"): rejection_letter,
+    ("LIS", "D22b"): licence_sk, ("LIS", "D22c"): licence_certificate,
+    ("LIS", "D28"): spt("Asesor Lisensi", "st_penyaksian", "Melaksanakan penyaksian uji kompetensi di {org}"),
+}
+
+
+def can_generate(case: Case, code: str) -> bool:
+    return (case.flow_code, code) in DRAFTS
+
+
+def generate_draft(case: Case, work, code: str, actor):
+    """Render the draft of `code` for this case and store it as the slot's next version."""
+    from portal.cases.engine import CaseError, upload_document
+    from portal.documents.pdf import render_pdf
+
+    builder = DRAFTS.get((case.flow_code, code))
+    if builder is None:
+        raise CaseError(f"Tidak ada templat untuk dokumen {code}.", 400)
+    kind, context = builder(case)
+    rendered = render_pdf(kind, context)
+    box = rendered.signature_box
+    return upload_document(case, code, f"draf-{code.replace(' ', '')}-{case.number}.pdf", rendered.data, actor,
+                           work=work, note="Draf dibuat dari templat resmi", check=False,
+                           signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2])
