@@ -1,6 +1,8 @@
 """Lampiran III — Alur Surat Keluar dari WAKA / Anggota BNSP: 1 hari kerja.
 
 The decree's chart has no document legend, so the document codes here are the portal's own.
+The member drafts and signs the letter himself: he is named as `penandatangan` when he drafts it,
+so the draft waits in his own signing queue (not every member's) and returns to him.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ SURAT_KELUAR_ANGGOTA = Flow(
     steps=(
         Step(
             key="konsep_sign", title="Konsep & tanda tangan",
-            roles=("anggota",), lane="WAKA / Anggota BNSP",
+            roles=("anggota",), lane="WAKA / Anggota BNSP", named_actor="penandatangan",
             produces=("KONSEP",), signs=("SURAT_TTD",), sla=SLA.none(),
             transitions=(advance("dispatch", "Tanda tangani & kirim ke PHU"),),
         ),

@@ -1,7 +1,8 @@
 """Lampiran I — Alur Surat Masuk (PHU): register, route, disposition, follow-up, archive.
 
 The decree's chart has no document legend, so the document codes here are the portal's own.
-Mail for Lisensi or Askom goes straight to that section, skipping the disposition.
+Mail for Lisensi or Askom goes straight to that section, skipping the disposition. The unit named
+for the follow-up (by the routing or the disposition) also closes and archives the letter.
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ SURAT_MASUK = Flow(
         ),
         Step(
             key="archive", title="Selesai & arsip",
-            roles=UNIT_TUJUAN, lane="PHU",
+            roles=UNIT_TUJUAN, lane="PHU", named_actor="unit_tujuan",
             transitions=(advance(END_OK, "Arsipkan", key="archive"),),
         ),
     ),
