@@ -39,8 +39,6 @@ class LiveServer:
         return self.url + path
 
 
-# Package scope: Playwright's sync API keeps an asyncio loop running in the main thread while it
-# is started, so `asyncio.run()` in later (non-browser) tests would fail; stop it after this package.
 @pytest.fixture(scope="package")
 def live_server(app) -> Iterator[LiveServer]:
     server_info = LiveServer(url="")
@@ -71,6 +69,8 @@ def live_server(app) -> Iterator[LiveServer]:
         werkzeug_log.setLevel(old_level)
 
 
+# Package scope: Playwright's sync API keeps an asyncio loop running in the main thread while it
+# is started, so `asyncio.run()` in later (non-browser) tests would fail; stop it after this package.
 @pytest.fixture(scope="package")
 def browser():
     if not CHROMIUM.exists():
@@ -95,7 +95,7 @@ class PageProblems:
         self._server_errors_seen = len(server.errors)
         self._console: list[tuple[str, str]] = []
         self._other: list[str] = []
-        self._documents: set[str] = set()
+        self._answered: set[str] = set()
 
     def attach(self, page) -> None:
         page.on("console", self._on_console)
@@ -108,10 +108,12 @@ class PageProblems:
             self._console.append((message.text, message.location.get("url", "")))
 
     def _on_response(self, response) -> None:
-        if response.request.resource_type == "document":
-            self._documents.add(response.url)  # its status is the test's business (403, 404...)
+        kind = response.request.resource_type
+        if kind == "document" or (kind in ("xhr", "fetch") and response.status < 500):
+            # Pages and HTMX answers (403, 404, 422...) are the app speaking; the tests check them.
+            self._answered.add(response.url)
         elif response.status >= 400:
-            self._other.append(f"{response.status} for {response.request.resource_type} {response.url}")
+            self._other.append(f"{response.status} for {kind} {response.url}")
 
     def _on_request_failed(self, request) -> None:
         # ERR_ABORTED: a navigation replaced the page while something was still loading.
@@ -121,8 +123,8 @@ class PageProblems:
     def collected(self) -> list[str]:
         problems = list(self._other)
         for text, url in self._console:
-            # Chromium logs every 4xx/5xx page as a console error; pages are checked by the tests.
-            if text.startswith(FAILED_LOAD) and url in self._documents:
+            # Chromium logs every 4xx/5xx answer as a console error; see _on_response.
+            if text.startswith(FAILED_LOAD) and url in self._answered:
                 continue
             problems.append(f"console error: {text} ({url})")
         problems += [f"server error: {e}" for e in self.server.errors[self._server_errors_seen:]]

@@ -36,7 +36,7 @@ def test_ketua_logs_in_and_sees_only_the_menu_of_the_role(page, live_server, dem
 
     expect(page).to_have_url(live_server("/beranda"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Selamat datang, Dr. Ketua BNSP")
-    expect(page.locator("main")).to_contain_text("Ketua BNSP")  # the role, by its label
+    expect(page.locator("main .badge")).to_have_text(["Ketua BNSP"])  # the role, by its label
     links = _nav_links(page)
     assert "Ubah Kata Sandi" in links
     assert not set(ADMIN_ONLY) & set(links), f"ketua's menu shows administration items: {sorted(links)}"
@@ -55,6 +55,7 @@ def test_lsp_logs_in_and_sees_its_organisation(page, live_server, demo_accounts,
 
     expect(page).to_have_url(live_server("/beranda"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Selamat datang, Lina Admin LSP Teknologi Digital")
+    expect(page.locator("main .badge")).to_have_text(["Pemohon / LSP"])
     expect(page.locator("main")).to_contain_text("LSP Teknologi Digital Nusantara")
     expect(page.locator("main")).not_to_contain_text("LSP Pariwisata Indonesia")  # the other LSP
     links = _nav_links(page)
@@ -144,15 +145,17 @@ def test_public_pages_render_without_csp_violations(page, live_server, snap):
     snap("404")
 
 
-def test_the_page_fixture_catches_csp_violations(page, page_problems, live_server):
-    # The guard every other test relies on: a page with inline code must be reported.
+def test_the_page_fixture_catches_csp_violations_and_missing_assets(page, page_problems, live_server):
+    # The guard every other test relies on: inline code and a missing stylesheet must be reported.
     page.route(live_server("/uji-csp"), lambda route: route.fulfill(
         status=200, content_type="text/html",
         headers={"Content-Security-Policy": "default-src 'self'; style-src 'self'; script-src 'self'"},
-        body='<!doctype html><p style="color:red">x</p><script>document.title = "x"</script>'))
+        body='<!doctype html><link rel="stylesheet" href="/static/css/tidak-ada.css">'
+             '<p style="color:red">x</p><script>document.title = "x"</script>'))
     page.goto("/uji-csp")
 
     problems = page_problems.collected()
     assert any("style-src" in p for p in problems), problems
     assert any("script-src" in p for p in problems), problems
+    assert any("tidak-ada.css" in p for p in problems), problems
     page_problems.clear()
