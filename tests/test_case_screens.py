@@ -164,3 +164,18 @@ def test_admin_edits_the_holiday_calendar_and_due_dates_follow(app, db, login_as
     assert not work_calendar().is_working_day(date(2026, 12, 28))
     bad = admin.post("/admin/kalender/tambah", data={"day": "bukan-tanggal", "name": "x"})
     assert bad.status_code == 422 and "Tanggal tidak valid" in bad.get_data(as_text=True)
+
+
+def test_inbox_hides_the_subject_of_a_secret_letter_from_those_who_may_not_read_it(app, db, login_as):
+    from portal.cases.engine import ROLE_BITS
+
+    phu = login_as("phu")
+    case = engine.open_case("SM", phu.user, "Laporan investigasi rahasia", data={
+        "sifat": "rahasia", "addressee_roles": ["kasek"]})
+    work = engine.open_work(case)[0]
+    work.role_mask |= ROLE_BITS["cs"]  # someone whose role acts on a step of it
+    db.session.commit()
+    assert "Laporan investigasi rahasia" in phu.get("/kotak-kerja").get_data(as_text=True)
+    cs_page = login_as("cs").get("/kotak-kerja").get_data(as_text=True)
+    assert case.number in cs_page and "(Surat rahasia)" in cs_page
+    assert "Laporan investigasi rahasia" not in cs_page

@@ -69,8 +69,8 @@ def edit_user(user_id: int):
 def toggle_user(user_id: int):
     user = _get_user(user_id)
     if user.id == current_user.id:
-        flash("Anda tidak dapat menonaktifkan akun Anda sendiri.", "error")
-        return redirect(url_for("admin.edit_user", user_id=user.id)), 409
+        return render_template("admin/user_edit.html", user=user, roles=ROLES,
+                               error="Anda tidak dapat menonaktifkan akun Anda sendiri."), 409
     services.set_enabled(user, not user.is_enabled)
     db.session.commit()
     flash("Akun diaktifkan." if user.is_enabled else "Akun dinonaktifkan.", "success")

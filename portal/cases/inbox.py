@@ -38,6 +38,7 @@ class InboxRow:
     flow_name: str
     status: str  # overdue | due_today | on_track | none
     sla_text: str
+    subject: str = ""
 
 
 def _running_cases(*conditions):
@@ -78,6 +79,16 @@ def _search(q: str):
     return WorkItem.case_id.in_(_running_cases(matches))
 
 
+def _subject(user, case: Case) -> str:
+    """A secret letter's subject is shown only to those who may read the letter."""
+    if (case.data or {}).get("sifat") == "rahasia":
+        from portal.correspondence.access import may_view_secret
+
+        if not may_view_secret(user, case):
+            return "(Surat rahasia)"
+    return case.title
+
+
 def inbox_page(user, *, flow: str = "", status: str = "", q: str = "", page: int = 1,
                now: datetime | None = None):
     now = now or utcnow()
@@ -112,5 +123,5 @@ def inbox_page(user, *, flow: str = "", status: str = "", q: str = "", page: int
             state = calendar.status(now, work.due_at)
             text = calendar.format_sla_left(now, work.due_at)
         title = step.title + (f" — {work.item.label}" if work.item_id and work.item else "")
-        rows.append(InboxRow(work, work.case, title, flow_def.name, state, text))
+        rows.append(InboxRow(work, work.case, title, flow_def.name, state, text, _subject(user, work.case)))
     return pagination, rows

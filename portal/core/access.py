@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 PUBLIC = "__public__"
@@ -73,6 +73,7 @@ def enforce_access() -> None:
     if not current_user.is_authenticated:
         if request.headers.get("HX-Request"):
             abort(401)
+        flash("Silakan masuk untuk membuka halaman ini.", "info")
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     abort(403)
 

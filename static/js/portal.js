@@ -38,4 +38,21 @@
       box.checked = event.target.checked;
     });
   });
+
+  // On phones the menu scrolls sideways: bring the current page's item into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var current = document.querySelector(".mainnav [aria-current=page]");
+    if (current && current.scrollIntoView) current.scrollIntoView({block: "nearest", inline: "center"});
+  });
+
+  // The user menu (<details>) closes when clicking elsewhere or pressing Escape.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) { menu.removeAttribute("open"); });
+  });
 })();
