@@ -188,3 +188,21 @@ def test_peserta_sees_only_cases_naming_them(db):
     other = _open("RCC", cast, participants=["Orang Lain"])
     assert not engine.can_view(peserta, other)
     assert isinstance(peserta, User)
+
+
+def test_a_secretariat_draft_returned_for_correction_goes_back_to_its_drafter(db):
+    from tests.conftest import make_user
+
+    drafter = make_user("pengonsep_a", ["staf_lisensi"])
+    colleague = make_user("pengonsep_b", ["staf_lisensi"])
+    kabag = make_user("kabag_uji", ["kabag"])
+    case = engine.open_case("SKS", drafter, "Undangan rapat koordinasi")
+    work = engine.open_work(case)[0]
+    assert work.assignee_id == drafter.id
+    engine.upload_document(case, "KONSEP", "konsep.pdf", sample_pdf(), drafter, work=work)
+    engine.act(case, work.id, "submit", drafter)
+    review = engine.open_work(case)[0]
+    engine.act(case, review.id, "return", kabag, reason="Perbaiki daftar undangan")
+    back = engine.open_work(case)[0]
+    assert back.step_key == "konsep" and back.assignee_id == drafter.id
+    assert not engine.may_act_on(colleague, case, back)

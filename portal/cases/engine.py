@@ -180,6 +180,12 @@ def open_case(flow_code: str, actor: User | None, title: str, *, organisation: O
     case = Case(number=flow.case_number(sequence, year), flow_code=flow.code, title=title[:300],
                 organisation=organisation, created_by=actor, created_at=now, updated_at=now,
                 data=dict(data or {}), active_steps=[], flags=[])
+    first = flow.steps[0]
+    if first.named_actor and actor is not None and actor.role_codes & set(first.roles):
+        # Whoever opens the case owns its first step: a draft returned for correction comes back to them.
+        assigned = dict(case.data.get("assignees", {}))
+        assigned.setdefault(first.named_actor, [actor.id])
+        case.data = {**case.data, "assignees": assigned}
     db.session.add(case)
     db.session.flush()
     for name in participants or []:

@@ -44,6 +44,7 @@ EFFECTS: dict[str, str] = {
 
 # People a case may name for a step, narrowing its role to them.
 NAMED_ACTORS: dict[str, str] = {
+    "pengonsep": "Pembuat konsep surat (kembali kepadanya bila dikembalikan)",
     "penerima_disposisi": "Kepala Sekretariat, atau Ketua untuk surat yang ditujukan kepada Ketua",
     "unit_tujuan": "Unit tujuan disposisi atau bagian yang dituju surat",
     "penandatangan": "Penandatangan yang dipilih pada konsep surat (Kasek atau Ketua)",

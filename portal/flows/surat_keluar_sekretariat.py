@@ -26,7 +26,7 @@ SURAT_KELUAR_SEKRETARIAT = Flow(
     steps=(
         Step(
             key="konsep", title="Konsep surat",
-            roles=UNIT_PENGONSEP, lane="Unit pengonsep",
+            roles=UNIT_PENGONSEP, lane="Unit pengonsep", named_actor="pengonsep",
             produces=("KONSEP",), sla=SLA.none(),
             transitions=(advance("paraf_kabag", "Ajukan konsep"),),
         ),
