@@ -460,6 +460,12 @@ def due_time(case: Case, step: Step, ready_at: datetime) -> datetime | None:
     return None
 
 
+def note(case: Case, actor: User | None, label: str, *, step_key: str | None = None,
+         now: datetime | None = None) -> CaseEvent:
+    """Add a line to the case timeline (e.g. "Nomor surat diberikan: …")."""
+    return _log(case, actor, "system", label, step_key=step_key, now=now)
+
+
 def _log(case: Case, actor: User | None, kind: str, label: str, *, step_key: str | None = None,
          item: CaseItem | None = None, action_key: str | None = None, reason: str | None = None,
          document: DocumentVersion | None = None, now: datetime | None = None) -> CaseEvent:

@@ -121,7 +121,7 @@ def draft_outgoing(flow_code: str, draft: OutgoingDraft, actor: User, *, upload:
         replies = list(letters.facts(reply_case).get("outgoing", []))
         letters_facts = {**(reply_case.data or {}), "outgoing": [*replies, case.number]}
         reply_case.data = letters_facts
-        engine._log(reply_case, actor, "system", f"Surat keluar {case.number} dikonsep sebagai jawaban", now=now)
+        engine.note(reply_case, actor, f"Surat keluar {case.number} dikonsep sebagai jawaban", now=now)
     return case
 
 
@@ -255,7 +255,7 @@ def dispatch_letter(case: Case, actor: User, *, channel: str, note: str = "", re
                 f"Oleh: {actor.full_name}\nWaktu: {format_datetime_id(now)}\nCatatan: {note.strip() or '-'}\n")
         engine.upload_document(case, "BUKTI_KIRIM", "bukti-kirim.txt", text.encode(), actor, work=work,
                                note=DISPATCH_CHANNELS[channel], content_type="text/plain", check=False)
-    engine._log(case, actor, "system", f"Nomor surat diberikan: {number}", step_key="dispatch", now=now)
+    engine.note(case, actor, f"Nomor surat diberikan: {number}", step_key="dispatch", now=now)
     engine.act(case, work.id, "dispatch", actor, now=now)
     record("correspondence.dispatch", case, actor=actor, detail={"number": number, "channel": channel})
     return number
