@@ -5,3 +5,4 @@ from portal.calendar.models import Holiday  # noqa: F401
 from portal.cases.models import Case, CaseEvent, CaseItem, DocumentVersion, WorkItem  # noqa: F401
 from portal.numbering.models import NumberSeries  # noqa: F401
 from portal.signing.models import SignatureRequest, SigningBatch, SigningCredential  # noqa: F401
+from portal.verification.models import RateLimitCounter  # noqa: F401

@@ -1,0 +1,233 @@
+"""Views of /v: thin; lookups and state changes live in services.py, upload checks in upload.py.
+
+The public pages use their own light layout (no session, no CSRF token, no user menu) so the QR
+landing page /v/<id> stays fast and cacheable; only the upload form carries a CSRF token.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import lru_cache
+
+from flask import (
+    abort, current_app, flash, jsonify, make_response, redirect, render_template, request,
+    send_file, url_for,
+)
+from flask_login import current_user
+
+from portal import storage
+from portal.core.access import allow, public
+from portal.core.dates import to_wib, utcnow
+from portal.extensions import db
+from portal.verification import i18n, offline, page, ratelimit, services, upload
+from portal.verification.services import VerificationError
+
+LANG_COOKIE_AGE = 365 * 24 * 3600
+DEFAULT_LIMITS = {"VERIFY_SEARCH_LIMIT": (20, 60), "VERIFY_UPLOAD_LIMIT": (10, 60)}
+MSG_TOO_MANY = ("Terlalu banyak permintaan dari alamat Anda. Tunggu {} detik lalu coba lagi. "
+                "Pembatasan ini mencegah penelusuran data registri secara massal.")
+
+
+def prepare_upload_request(endpoint: str | None, _values) -> None:
+    """Runs before the app's before_request hooks (which parse the form for the CSRF check):
+    uploads to verify are read into memory only (Werkzeug would spool big ones to a temporary
+    file), and anything over the size limit is refused before it is read."""
+    if endpoint != "verification.check_upload":
+        return
+    request.max_content_length = upload.max_bytes() + 64 * 1024  # multipart envelope
+    request._get_file_stream = _memory_stream  # type: ignore[attr-defined]
+
+
+def _memory_stream(total_content_length, content_type, filename=None, content_length=None):
+    return io.BytesIO()
+
+
+@lru_cache(maxsize=8)
+def _links(script_root: str) -> dict[str, str]:
+    """Addresses every public page links to, built once: url_for costs more than the rest of
+    the layout on the hottest page."""
+    return {
+        "portal_css": url_for("static", filename="css/portal.css"),
+        "verification_css": url_for("static", filename="css/verification.css"),
+        "offline_js": url_for("static", filename="js/verify-offline.js"),
+        "index": url_for("verification.index"),
+        "offline": url_for("verification.offline"),
+        "public_key": url_for("verification.public_key"),
+    }
+
+
+def layout_links() -> dict:
+    """Blueprint context processor: ``links`` for templates/verification/layout.html."""
+    return {"links": _links(request.script_root)}
+
+
+def _language_page(template: str, http_status: int = 200, *, lang: str | None = None,
+                   **context):
+    lang = lang or i18n.current_language()
+    response = make_response(render_template(
+        template, lang=lang, t=i18n.STRINGS[lang], status_labels=i18n.STATUS_LABELS[lang],
+        **context), http_status)
+    _remember_language(response, lang)
+    response.vary.add("Cookie")
+    return response, lang
+
+
+def _remember_language(response, lang: str) -> None:
+    if request.args.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(i18n.LANG_COOKIE, lang, max_age=LANG_COOKIE_AGE, samesite="Lax",
+                            secure=request.is_secure, httponly=True)
+
+
+def _limited(setting: str, action: str) -> int | None:
+    """Count this request; the seconds to wait when the client is over its limit, else None."""
+    limit, window = current_app.config.get(setting, DEFAULT_LIMITS[setting])
+    allowed = ratelimit.hit(action, request.remote_addr, limit=limit, window=window)
+    db.session.commit()  # the request's one commit: nothing else on these pages writes
+    return None if allowed else window
+
+
+def _too_many(template: str, wait: int, **context):
+    response = make_response(render_template(template, error=MSG_TOO_MANY.format(wait), **context),
+                             429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+# --- public pages ------------------------------------------------------------------------------
+
+@public
+def index():
+    return render_template("verification/index.html", max_mb=upload.max_bytes() // (1024 * 1024))
+
+
+@public
+def check_upload():
+    max_mb = upload.max_bytes() // (1024 * 1024)
+    wait = _limited("VERIFY_UPLOAD_LIMIT", "periksa")
+    if wait:
+        return _too_many("verification/index.html", wait, max_mb=max_mb)
+    sent = request.files.get("berkas")
+    data = sent.read() if sent else b""
+    try:
+        verdict = upload.check_upload(data)
+    except upload.BadUpload as exc:
+        return render_template("verification/index.html", error=exc.message, max_mb=max_mb,
+                               filename=sent.filename if sent else None), exc.status
+    return render_template("verification/result.html", verdict=verdict,
+                           filename=sent.filename if sent else None)
+
+
+def upload_too_large(_exc):
+    mb = upload.max_bytes() // (1024 * 1024)
+    return render_template("verification/index.html", error=upload.MSG_TOO_BIG.format(mb),
+                           max_mb=mb), 413
+
+
+@public
+def registry():
+    query = services.normalise_query(request.args.get("q", ""))
+    if not query:
+        return render_template("verification/registry.html", query="", results=None)
+    wait = _limited("VERIFY_SEARCH_LIMIT", "registri")
+    if wait:
+        return _too_many("verification/registry.html", wait, query=query, results=None)
+    return render_template("verification/registry.html", query=query,
+                           results=services.search_registry(query))
+
+
+@public
+def document(public_id: str):
+    record = services.find_public(public_id)
+    if record is None:
+        response, _lang = _language_page("verification/not_found.html", 404)
+        return response
+    today = to_wib(utcnow()).date()
+    status = record.status(today)
+    lang = i18n.current_language()
+    etag = hashlib.sha256(f"{record.etag_source()}|{status}|{lang}|{today}".encode()).hexdigest()[:32]
+    if request.headers.get("If-None-Match") and etag in request.if_none_match:
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(page.render_document(record, status, lang),
+                                              mimetype="text/html")
+        _remember_language(response, lang)
+    response.headers["ETag"] = f'"{etag}"'
+    # Shared caches may keep it but must ask again every time: a revocation shows at once.
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Vary"] = "Cookie"
+    return response
+
+
+@public
+def download(public_id: str):
+    found = services.signed_file_key(public_id)
+    if found is None:
+        abort(404)
+    key, filename = found
+    try:
+        data = storage.read_bytes(key)
+    except (OSError, ValueError):
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=filename,
+                     max_age=0)
+
+
+@public
+def offline_page():
+    response, _lang = _language_page("verification/offline.html",
+                                     **page.offline_context(i18n.current_language()))
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@public
+def public_key():
+    key = offline.signing_key()
+    response = jsonify({
+        "alg": "Ed25519",
+        "kid": key.key_id,
+        "public_key": key.public_b64,
+        "public_key_encoding": "base64url, raw 32 bytes",
+        "pem": key.public_pem,
+        "payload": ("base64url(canonical || signature); canonical = "
+                    "'1|public_id|type|number|holder_hash|valid_from|valid_until|kid' (UTF-8)"),
+    })
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@public
+def health():
+    response = make_response("ok")
+    response.mimetype = "text/plain"
+    return response
+
+
+# --- revocation (Ketua, admin) -----------------------------------------------------------------
+
+@allow("ketua", "admin")
+def revocations():
+    query = services.normalise_query(request.args.get("q", ""))
+    return render_template("verification/revocations.html", query=query,
+                           found=services.find_for_staff(query) if query else None,
+                           revoked=services.recently_revoked(),
+                           revocable=services.REVOCABLE_TYPES)
+
+
+@allow("ketua", "admin")
+def revoke(public_id: str):
+    try:
+        req = services.get_signed(public_id)
+        services.revoke(req, reason=request.form.get("reason", ""),
+                        reference=request.form.get("reference", ""),
+                        actor=current_user._get_current_object())
+    except VerificationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("verification.revocations", q=public_id))
+    db.session.commit()
+    flash(f"Dokumen {req.number or req.public_id} telah dicabut. Halaman verifikasi kini "
+          "menampilkan status dicabut.", "success")
+    return redirect(url_for("verification.revocations", q=req.number or req.public_id))

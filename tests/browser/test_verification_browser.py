@@ -1,0 +1,92 @@
+"""The QR landing page on a phone: the offline check of the QR payload runs in the browser
+(WebCrypto Ed25519, no server round trip), says GENUINE for the real payload and NOT GENUINE for a
+forged one; the offline page checks a pasted address and a typed holder name."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.verification.offline import make_payload
+from tests.test_verification import (  # noqa: F401 - fixtures shared with the HTTP-level tests
+    HOLDER, Registry, certificate_pdf, pki, signer, trusted,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def registry(db, signer, certificate_pdf, trusted):  # noqa: F811
+    return Registry(signer, certificate_pdf)
+
+
+def test_qr_page_on_a_phone_runs_the_offline_check(page, live_server, registry, snap):
+    req, _ = registry.issue()
+    payload = make_payload(req)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"/v/{req.public_id}#p={payload}")
+
+    expect(page.locator(".verdict")).to_contain_text("Dokumen ini SAH")
+    result = page.locator("#offline-check .offline-result")
+    expect(result).to_have_attribute("data-state", "ok")
+    expect(result).to_contain_text("Kode QR ASLI")
+    expect(page.locator("main")).to_contain_text("Si** Ra******* Lu***")
+    expect(page.locator("main")).not_to_contain_text(HOLDER)
+    snap("verifikasi-dokumen")
+
+    forged = payload[:40] + ("A" if payload[40] != "A" else "B") + payload[41:]
+    page.goto(f"/v/{req.public_id}#p={forged}")
+    expect(result).to_have_attribute("data-state", "bad")
+    expect(result).to_contain_text("TIDAK ASLI")
+
+    page.get_by_role("link", name="English").click()
+    expect(page.locator(".verdict")).to_contain_text("This document is VALID")
+
+
+def test_offline_page_checks_a_pasted_address_and_the_holder_name(page, live_server, registry, snap):
+    req, _ = registry.issue()
+    address = f"https://portal.bnsp.go.id/v/{req.public_id}#p={make_payload(req)}"
+    page.goto("/v/offline")
+    requests_after_load: list[str] = []
+    page.on("request", lambda r: requests_after_load.append(r.url))
+
+    page.get_by_label("Alamat dari kode QR").fill(address)
+    page.get_by_role("button", name="Periksa").click()
+
+    result = page.locator("#offline-check .offline-result")
+    expect(result).to_have_attribute("data-state", "ok")
+    fields = page.locator(".offline-fields")
+    expect(fields).to_contain_text("62090 2513 3 0108289 2026")
+    expect(fields).to_contain_text("28 Juli 2026 – 28 Juli 2029")
+    expect(fields).to_contain_text("Sertifikat Kompetensi")
+    page.get_by_label("Nama pada dokumen").fill("siti rahmawati  LUBIS")
+    expect(page.locator(".offline-name-result")).to_have_attribute("data-state", "ok")
+    page.get_by_label("Nama pada dokumen").fill("Siti Rahmawati")
+    expect(page.locator(".offline-name-result")).to_have_attribute("data-state", "bad")
+    assert requests_after_load == []  # the check never asked the server
+    snap("verifikasi-luring")
+
+
+def test_upload_form_checks_a_pdf_in_the_browser(page, live_server, registry, snap, tmp_path):
+    req, signed = registry.issue()
+    genuine = tmp_path / "sertifikat.pdf"
+    genuine.write_bytes(signed)
+    altered = tmp_path / "sertifikat-diubah.pdf"
+    data = bytearray(signed)
+    data[200] ^= 0x01
+    altered.write_bytes(bytes(data))
+
+    page.goto("/v/")
+    snap("verifikasi-beranda")
+    page.get_by_label("Berkas PDF").set_input_files(str(genuine))
+    page.get_by_role("button", name="Periksa dokumen").click()
+    expect(page.locator(".verdict")).to_contain_text("Dokumen SAH")
+    expect(page.get_by_role("link", name="Buka halaman verifikasi dokumen")).to_have_attribute(
+        "href", f"/v/{req.public_id}")
+
+    page.goto("/v/")
+    page.get_by_label("Berkas PDF").set_input_files(str(altered))
+    page.get_by_role("button", name="Periksa dokumen").click()
+    expect(page.locator(".verdict")).to_contain_text("TIDAK SAH")
+    expect(page.locator("[data-problem=altered]")).to_be_visible()
+    snap("verifikasi-hasil-diubah")
