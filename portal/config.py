@@ -16,8 +16,14 @@ ENV_KEYS = (
     "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS",
     "MAIL_SENDER", "MAIL_OUTBOX_DIR",
     "SIGNING_BACKEND", "SIGNING_PKCS11_LIB", "SIGNING_PKCS11_TOKEN", "SIGNING_PKCS11_KEY",
-    "SIGNING_PKCS11_PIN_FILE", "SIGNING_TTE_URL", "SIGNING_DIR", "SIGNING_LEASE_SECONDS", "SIGNING_REVOCATION_INFO", "SIGNING_P12_PATH", "SIGNING_P12_PASSPHRASE_FILE", "SIGNING_TSA_URL",
+    "SIGNING_PKCS11_PIN_FILE", "SIGNING_TTE_URL", "SIGNING_DIR", "SIGNING_LEASE_SECONDS",
+    "SIGNING_REVOCATION_INFO", "SIGNING_P12_PATH", "SIGNING_P12_PASSPHRASE_FILE", "SIGNING_TSA_URL",
+    "SIGNING_ROOT_CERT_PATH", "OFFLINE_KEY_PATH", "VERIFY_MAX_BYTES", "VERIFY_MAX_INFLATED",
+    "VERIFY_SEARCH_LIMIT", "VERIFY_UPLOAD_LIMIT",
 )
+# Settings given as text in the environment that the code reads as numbers.
+INT_KEYS = ("MAIL_PORT", "SIGNING_LEASE_SECONDS", "SIGNING_PROCESSES", "VERIFY_MAX_BYTES",
+            "VERIFY_MAX_INFLATED", "VERIFY_SEARCH_LIMIT", "VERIFY_UPLOAD_LIMIT")
 
 
 class Config:
@@ -111,7 +117,7 @@ def load_settings(config: type[Config] | dict | str | None) -> dict:
             if key in os.environ:
                 settings[key] = os.environ[key]
     settings.update(overrides)
-    for key in ("MAIL_PORT", "SIGNING_LEASE_SECONDS", "SIGNING_PROCESSES"):
+    for key in INT_KEYS:
         if isinstance(settings.get(key), str):
             settings[key] = int(settings[key])
     if isinstance(settings.get("MAIL_PORT"), str):

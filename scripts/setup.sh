@@ -13,6 +13,8 @@ APT_PACKAGES=(
   softhsm2 opensc
   # QR decoding in tests, browser tests
   zbar-tools chromium chromium-driver
+  # load generator for bench/verify_load.py
+  wrk
 )
 
 missing=()

@@ -25,6 +25,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("correspondence.index", "Surat", "Agenda surat masuk dan keluar, disposisi, pencarian."),
     MenuItem("correspondence.mine", "Surat Saya", "Status surat yang Anda konsep atau catat."),
     MenuItem("correspondence.monitoring", "Monitoring Surat", "Status surat masuk dan keluar terhadap SLA."),
+    MenuItem("verification.revocations", "Pencabutan Dokumen", "Cabut sertifikat atau lisensi dengan alasan dan SK pencabutan."),
+    MenuItem("verification.index", "Verifikasi Dokumen", "Periksa keaslian sertifikat dan dokumen bertanda tangan BNSP."),
     MenuItem("calendar.manage", "Kalender Hari Kerja", "Hari libur nasional dan cuti bersama."),
     MenuItem("admin.users", "Pengguna", "Akun internal, peran, dan status aktif."),
     MenuItem("admin.audit", "Jejak Audit", "Siapa melakukan apa, kapan, dan rantai hash-nya."),
