@@ -6,8 +6,8 @@ cd "$(dirname "$0")"
 bash scripts/setup.sh
 export FLASK_APP=wsgi
 .venv/bin/flask db upgrade
-.venv/bin/flask seed-demo
 .venv/bin/flask setup-signing
+.venv/bin/flask seed-demo
 # Background worker for batch signing (embedded Huey storage in instance/: no server needed).
 .venv/bin/python -m portal.worker &
 worker=$!

@@ -1,4 +1,7 @@
-"""Demo data beyond accounts; each area adds its own seeding step here."""
+"""Demo data beyond accounts; each area adds its own seeding step here. Every step is idempotent:
+`flask seed-demo` may run on every start (./run.sh does)."""
+
+DEMO_SIGNING_PIN = "123456"  # demo accounts only, like their passwords
 
 
 def seed_everything_else() -> None:
@@ -6,9 +9,7 @@ def seed_everything_else() -> None:
 
     seed_default_holidays()
     seed_demo_signing_pins()
-
-
-DEMO_SIGNING_PIN = "123456"  # demo accounts only, like their passwords
+    seed_demo_cases()
 
 
 def seed_demo_signing_pins() -> None:
@@ -23,3 +24,10 @@ def seed_demo_signing_pins() -> None:
         user = db.session.scalar(select(User).where(User.username == username))
         if user and not db.session.scalar(select(SigningCredential.id).where(SigningCredential.user_id == user.id)):
             set_pin(user, DEMO_SIGNING_PIN)
+
+
+def seed_demo_cases() -> None:
+    """Cases walked through the real engine so every role finds work (see portal/demo_cases.py)."""
+    from portal.demo_cases import seed_demo_cases as seed
+
+    seed(DEMO_SIGNING_PIN)

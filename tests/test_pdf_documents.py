@@ -18,7 +18,7 @@ from portal.documents.pdf import (
 )
 
 A4_PT = (595.28, 841.89)
-SIGNATURE_BOX_PT = (6 / 2.54 * 72, 2.6 / 2.54 * 72)  # 6 cm x 2.6 cm
+SIGNATURE_BOX_PT = (6 / 2.54 * 72, 3.2 / 2.54 * 72)  # 6 cm x 3.2 cm: room for a QR readable at 150 dpi
 
 EXPECTED_TEXT = {
     "letter": ["875/BNSP/UM.00.00/VII/2021", "Jakarta, 28 Juli 2021", "Sifat", "Lampiran", "Hal",

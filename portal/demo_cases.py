@@ -1,0 +1,586 @@
+"""Demo cases for a newcomer: a few realistic cases walked through the real case engine.
+
+`seed_demo_cases()` opens RCC and licensing cases for the demo organisations and walks each one,
+step by step with the demo account of each role, up to the step where it should wait: the LSP's
+licence request at the CS check, approval letters and SPT, an SK with its licence certificate and
+a batch of certificates in the Ketua's Antrean Tanda Tangan, an invitation for the Kasek to sign,
+and licensing work for the Staf Lisensi. Official drafts (letters, SPT, SK, certificates,
+berita acara, invitations) are rendered by `portal.documents` with the case's own facts; what
+the applicants and the other units upload is a plain working document. Documents signed on the
+way are signed through the real queue (`queue.start_batch` + `runner.run_batch`) with the demo
+PIN, so they verify like any other.
+
+Idempotent and resumable: every case carries `data["demo"]` (its key); a case already waiting at
+its step is left alone (the Ketua may have signed it since), an unfinished one is walked on.
+"""
+from __future__ import annotations
+
+import html
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from portal.accounts.models import Organisation, User
+from portal.cases import engine
+from portal.cases.models import Case, CaseItem, WorkItem
+from portal.core.dates import MONTHS_ID, format_date_id, roman_month, to_wib, utcnow
+from portal.documents.contexts import (
+    Assignee, Attendee, BeritaAcaraContext, CertificateContext, Diktum, LetterContext, Participant,
+    Signatory, SkContext, SptContext, UndanganContext,
+)
+from portal.documents.pdf import render_pdf
+from portal.extensions import db
+from portal.flows.definition import FORWARD_KINDS
+from portal.flows.machine import missing_documents
+from portal.signing.doctypes import doc_type_of
+from portal.signing.models import SignatureRequest
+
+MAX_ACTIONS = 300
+DEMO_MARK = "demo"  # case.data key holding the demo case's key
+READY_MARK = "demo_siap"  # set once the case waits at its step
+
+
+class DemoSeedError(RuntimeError):
+    """A demo case could not be walked to its step (a flow or signing change broke the demo)."""
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    name: str
+    kind: str
+    email: str
+    address: str
+    phone: str
+    contact_username: str | None = None  # applicant user for organisations without a demo login
+    contact_name: str = ""
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    key: str
+    flow: str
+    title: str
+    organisation: str  # key in ORGANISATIONS
+    stop_at: str  # the step the case waits at
+    participants: tuple[str, ...] = ()
+    named: dict[str, str] = field(default_factory=dict)  # named-actor slot -> demo username
+    participant_users: dict[str, str] = field(default_factory=dict)  # participant -> demo username
+
+
+# The two demo LSPs come from portal.cli (with logins lsp1 / lsp2); the calon LSPs get an applicant
+# account with a random password (nobody logs in as them; their cases show the licensing steps).
+ORGANISATIONS: dict[str, DemoOrganisation] = {
+    "lsp1": DemoOrganisation("LSP Teknologi Digital Nusantara", "lsp", "lsp1@contoh.bnsp.test",
+                             "Jl. Jend. Gatot Subroto Kav. 23, Jakarta Selatan 12930", "(021) 5790 1122"),
+    "lsp2": DemoOrganisation("LSP Pariwisata Indonesia", "lsp", "lsp2@contoh.bnsp.test",
+                             "Jl. Raya Kuta No. 88, Badung, Bali 80361", "(0361) 755 210"),
+    "energi": DemoOrganisation("LSP Energi Terbarukan Indonesia", "clsp", "clsp.energi@contoh.bnsp.test",
+                               "Jl. H.R. Rasuna Said Blok X-5 Kav. 7, Jakarta Selatan 12950", "(021) 522 4410",
+                               "clsp_energi", "Rudi Hartono"),
+    "logistik": DemoOrganisation("LSP Logistik Maritim Nusantara", "clsp", "clsp.logistik@contoh.bnsp.test",
+                                 "Jl. Perak Timur No. 610, Surabaya 60164", "(031) 329 1876",
+                                 "clsp_logistik", "Sri Handayani"),
+    "jamu": DemoOrganisation("LSP Jamu dan Herbal Indonesia", "clsp", "clsp.jamu@contoh.bnsp.test",
+                             "Jl. Slamet Riyadi No. 275, Surakarta 57141", "(0271) 714 332",
+                             "clsp_jamu", "Wahyu Widodo"),
+}
+
+DEMO_CASES: tuple[DemoCase, ...] = (
+    DemoCase("lsp1-lisensi", "LIS", "Permohonan lisensi LSP Teknologi Digital Nusantara (skema bidang "
+             "teknologi informasi)", "lsp1", stop_at="apresiasi_check"),
+    DemoCase("lsp1-rcc", "RCC", "RCC Asesor Kompetensi LSP Teknologi Digital Nusantara — angkatan I",
+             "lsp1", stop_at="sign_approval",
+             participants=("Rina Kusumawati", "Andi Prasetyo", "Yoga Aditya Nugraha")),
+    DemoCase("lsp2-rcc-sertifikat", "RCC", "RCC Asesor Kompetensi LSP Pariwisata Indonesia — angkatan II",
+             "lsp2", stop_at="sign_certificates",
+             participants=("Putra Peserta Asesor", "Dian Puspitasari", "I Made Wirawan", "Nurul Hidayah",
+                           "Fajar Ramadhan", "Maya Anggraini"),
+             participant_users={"Putra Peserta Asesor": "peserta1"}),
+    DemoCase("energi-sk", "LIS", "Lisensi awal LSP Energi Terbarukan Indonesia", "energi",
+             stop_at="sign_sk", named={"penandatangan": "ketua"}),
+    DemoCase("logistik-undangan", "LIS", "Lisensi awal LSP Logistik Maritim Nusantara", "logistik",
+             stop_at="sign_apresiasi_invitation", named={"penandatangan": "kasek"}),
+    DemoCase("jamu-kecukupan", "LIS", "Lisensi awal LSP Jamu dan Herbal Indonesia", "jamu",
+             stop_at="desk_audit_documents", named={"penandatangan": "kasek"}),
+)
+
+# Who does what: every internal role's demo login has the role's own code as its name.
+NAMED_DEFAULTS = {"spt_ma_penguji": "ma_penguji", "ketua_tim_kecukupan": "asesor_lisensi",
+                  "tim_kecukupan": "asesor_lisensi", "st_asesmen_penuh": "asesor_lisensi",
+                  "st_penyaksian": "asesor_lisensi", "penandatangan": "ketua"}
+STAFF_OF_FLOW = {"RCC": "staf_sertifikasi", "ASKOM": "staf_sertifikasi", "LIS": "staf_lisensi"}
+
+
+# --- seeding -------------------------------------------------------------------------------------
+
+def seed_demo_cases(pin: str) -> list[Case]:
+    """Create (or finish) every demo case; commits as it goes (signing batches commit anyway)."""
+    from portal.signing.setup import ensure_dev_signing
+
+    ensure_dev_signing()  # the embedded default's signing key, for the documents signed on the way
+    people = _demo_people()
+    if "ketua" not in people:
+        return []  # no demo accounts: nothing to demonstrate with
+    cases = []
+    for spec in DEMO_CASES:
+        organisation, applicant = _organisation(spec.organisation, people)
+        case = _find(spec)
+        if case is not None and (case.data or {}).get(READY_MARK):
+            cases.append(case)
+            continue
+        if case is None:
+            case = _open(spec, organisation, applicant, people)
+        _walk(case, spec, people | {"lsp": applicant}, pin)
+        case.data = {**(case.data or {}), READY_MARK: True}
+        db.session.commit()
+        cases.append(case)
+    return cases
+
+
+def _demo_people() -> dict[str, User]:
+    from portal.cli import DEMO_ACCOUNTS
+
+    users = db.session.scalars(select(User).where(User.username.in_(list(DEMO_ACCOUNTS))))
+    return {user.username: user for user in users}
+
+
+def _organisation(key: str, people: dict[str, User]) -> tuple[Organisation, User]:
+    spec = ORGANISATIONS[key]
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name == spec.name))
+    if organisation is None:
+        organisation = Organisation(name=spec.name, kind=spec.kind, email=spec.email)
+        db.session.add(organisation)
+    organisation.address = organisation.address or spec.address
+    organisation.phone = organisation.phone or spec.phone
+    db.session.flush()
+    if spec.contact_username is None:
+        return organisation, people[key]
+    contact = db.session.scalar(select(User).where(User.username == spec.contact_username))
+    if contact is None:
+        from portal.accounts.services import create_user
+
+        contact = create_user(spec.contact_username, spec.contact_name, spec.email,
+                              secrets.token_urlsafe(24), ["lsp"], organisation=organisation)
+    return organisation, contact
+
+
+def _find(spec: DemoCase) -> Case | None:
+    candidates = db.session.scalars(select(Case).where(Case.flow_code == spec.flow, Case.title == spec.title))
+    return next((c for c in candidates if (c.data or {}).get(DEMO_MARK) == spec.key), None)
+
+
+def _open(spec: DemoCase, organisation: Organisation, applicant: User, people: dict[str, User]) -> Case:
+    today = _today()
+    data = {DEMO_MARK: spec.key, "their_number": f"{secrets.randbelow(900) + 100:03d}/"
+            f"{_initials(organisation.name)}/{roman_month(today.month)}/{today.year}"}
+    case = engine.open_case(spec.flow, applicant, spec.title, organisation=organisation, data=data,
+                            participants=list(spec.participants))
+    for item in case.items:
+        username = spec.participant_users.get(item.label)
+        if username and username in people:
+            item.user = people[username]  # an existing account: no new one is made on D7 A
+        else:
+            slug = ".".join(item.label.lower().split())
+            item.data = {**(item.data or {}), "email": f"{slug}@peserta.contoh.bnsp.test"}
+    # Named people are chosen up front, so a signing step queues its documents for the right signer.
+    flow = engine.flow_of(case)
+    staff = people[STAFF_OF_FLOW.get(spec.flow, "admin")]
+    for slot in dict.fromkeys(s.named_actor for s in flow.steps if s.named_actor):
+        username = spec.named.get(slot) or NAMED_DEFAULTS.get(slot)
+        if username in people:
+            engine.assign(case, slot, people[username], staff)
+    db.session.commit()
+    return case
+
+
+# --- walking a case --------------------------------------------------------------------------------
+
+def _walk(case: Case, spec: DemoCase, people: dict[str, User], pin: str) -> None:
+    flow = engine.flow_of(case)
+    for _ in range(MAX_ACTIONS):
+        if case.state != "berjalan":
+            raise DemoSeedError(f"demo case {spec.key} ended ({case.state}) before {spec.stop_at}")
+        works = engine.open_work(case)
+        if not works:
+            raise DemoSeedError(f"demo case {spec.key} has no open step")
+        work = works[0]
+        if work.step_key == spec.stop_at:
+            return
+        step = flow.step(work.step_key)
+        if step.signs:
+            _sign_step(case, work, people, pin)
+        else:
+            _take_step(case, work, step, people)
+        db.session.commit()
+    raise DemoSeedError(f"demo case {spec.key} did not reach {spec.stop_at} in {MAX_ACTIONS} actions")
+
+
+def _actor(work: WorkItem, step, people: dict[str, User]) -> User:
+    if work.assignee_id:
+        return db.session.get(User, work.assignee_id)
+    role = step.roles[0]
+    if role not in people:
+        raise DemoSeedError(f"no demo account for role {role}")
+    return people[role]
+
+
+def _take_step(case: Case, work: WorkItem, step, people: dict[str, User]) -> None:
+    actor = _actor(work, step, people)
+    forward = [t for t in step.transitions if t.kind in FORWARD_KINDS]
+    transition = next((t for t in forward if t.key == "approve"), None) or forward[0]
+    present = engine.present_codes(case, work.item) | set(transition.produces)
+    for code in missing_documents(step, transition, present):
+        document = document_for(case, code, work.item, people)
+        engine.upload_document(case, code, document.filename, document.data, actor, work=work,
+                               signature_box=document.signature_box)
+    engine.act(case, work.id, transition.key, actor)
+
+
+def _sign_step(case: Case, work: WorkItem, people: dict[str, User], pin: str) -> None:
+    """Sign the step's queued documents as its signer would, through the real queue."""
+    from portal.signing import queue
+    from portal.signing.runner import run_batch
+
+    signer = db.session.get(User, work.assignee_id) if work.assignee_id else people["ketua"]
+    requests = _open_requests(work)
+    if not requests:
+        queue.enqueue_step(case, work)  # drafts uploaded after the step opened
+        requests = _open_requests(work)
+    if not requests:
+        raise DemoSeedError(f"{case.number}: nothing queued for signing at {work.step_key}")
+    batch = queue.start_batch(signer, [r.id for r in requests], pin)
+    db.session.commit()
+    run_batch(batch.id)
+    db.session.expire_all()
+    if db.session.get(WorkItem, work.id).state == "open":
+        errors = [r.error for r in _open_requests(work) if r.error]
+        raise DemoSeedError(f"{case.number}: signing {work.step_key} did not finish: {errors}")
+
+
+def _open_requests(work: WorkItem) -> list[SignatureRequest]:
+    return list(db.session.scalars(select(SignatureRequest).where(
+        SignatureRequest.work_item_id == work.id, SignatureRequest.state.in_(("menunggu", "gagal")))
+        .order_by(SignatureRequest.id)))
+
+
+# --- documents ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemoDocument:
+    filename: str
+    data: bytes
+    signature_box: list | None = None  # [page, x1, y1, x2, y2]: where the signing stamp goes
+
+
+def document_for(case: Case, code: str, item: CaseItem | None, people: dict[str, User]) -> DemoDocument:
+    """The PDF a person would upload for slot `code`: an official draft rendered from the case's
+    facts where BNSP drafts one, otherwise a plain working document of its author."""
+    builder = _DRAFTS.get((case.flow_code, code))
+    slug = code.replace(" ", "")
+    if builder is None:
+        return DemoDocument(f"{slug}.pdf", working_document(case, code, item))
+    kind, context = builder(_Facts(case, people))
+    rendered = render_pdf(kind, context)
+    box = rendered.signature_box
+    return DemoDocument(f"draf-{slug}-{case.number}.pdf", rendered.data,
+                        [box.page_index, box.x1, box.y1, box.x2, box.y2])
+
+
+@dataclass
+class _Facts:
+    case: Case
+    people: dict[str, User]
+
+    @property
+    def org(self) -> Organisation:
+        return self.case.organisation
+
+    @property
+    def today(self) -> date:
+        return _today()
+
+    def person(self, username: str) -> User:
+        return self.people[username]
+
+    def signatory(self, username: str = "ketua") -> Signatory:
+        jabatan = {"ketua": "Ketua,", "kasek": "Kepala Sekretariat,"}[username]
+        return Signatory(jabatan=jabatan, nama=self.person(username).full_name)
+
+    def number(self, signed_code: str) -> str:
+        """The number line of a draft: PHU (or signing) fills in the sequence later."""
+        kind = doc_type_of(self.case.flow_code, signed_code)
+        month, year = roman_month(self.today.month), self.today.year
+        if kind.series == "sk":
+            return f"KEP.……/BNSP/{month}/{year}"
+        if kind.series == "spt":
+            return f"SPT.……/BNSP/{month}/{year}"
+        if kind.series == "licence":
+            return "BNSP-LSP-……-ID"
+        return f"……/BNSP/{kind.classification or 'UM.00.00'}/{month}/{year}"
+
+    def addressee(self) -> list[str]:
+        address = (self.org.address or "").rsplit(",", 1)
+        city = address[-1].strip().rstrip("0123456789 ") if len(address) > 1 else "Tempat"
+        return [f"Yth. Ketua {self.org.name}", address[0].strip() or self.org.name, "di", city]
+
+    def their_letter(self) -> str:
+        return (f"surat Saudara Nomor {(self.case.data or {}).get('their_number', '-')} tanggal "
+                f"{format_date_id(to_wib(self.case.created_at).date())}")
+
+    def participants(self) -> list[CaseItem]:
+        return [i for i in self.case.items if i.kind == "participant"]
+
+    def event_day(self, days: int) -> date:
+        day = self.today + timedelta(days=days)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        return day
+
+
+def _rcc_approval_letter(f: _Facts):
+    names = ", ".join(i.label for i in f.participants())
+    return "letter", LetterContext(
+        nomor=f.number("D7 A"), tanggal=f.today, sifat="Segera", lampiran="1 (satu) berkas",
+        hal="Persetujuan Permohonan RCC Asesor Kompetensi", kepada=f.addressee(),
+        paragraf=[
+            f"Menindaklanjuti {f.their_letter()} perihal Permohonan Recognition Current Competency "
+            f"(RCC) Asesor Kompetensi, bersama ini kami sampaikan bahwa permohonan tersebut telah "
+            f"diverifikasi dan disetujui untuk {len(f.participants())} peserta: {names}.",
+            "Pelaksanaan RCC dilakukan oleh Master Asesor yang ditugaskan BNSP dengan Surat Perintah "
+            "Tugas terlampir. Peserta yang disetujui akan menerima akun portal untuk melihat APL.01 dan "
+            "mengisi asesmen mandiri APL.02.RCC paling lambat 5 (lima) hari kerja sebelum pelaksanaan.",
+            "Demikian kami sampaikan, atas perhatian dan kerja sama Saudara kami ucapkan terima kasih.",
+        ],
+        penandatangan=f.signatory(), tembusan=["Kepala Sekretariat BNSP;", "Koordinator SDM BNSP."],
+    )
+
+
+def _rcc_spt(signed_code: str, username: str, role_label: str):
+    def build(f: _Facts):
+        person = f.person(username)
+        return "spt", SptContext(
+            nomor=f.number(signed_code), tanggal=f.today,
+            dasar=["Keputusan Ketua BNSP Nomor KEP.1516/BNSP/UM.00.00/VII/2021 tentang Alur Proses "
+                   "Pelayanan di Lingkungan Badan Nasional Sertifikasi Profesi;",
+                   f"Permohonan RCC Asesor Kompetensi {f.org.name} ({f.their_letter()})."],
+            penerima=[Assignee(nama=person.full_name, peran=role_label,
+                               nomor_registrasi=f"MET.000.{1000 + person.id * 37:06d}.2015")],
+            tugas=(f"Melaksanakan {'upgrading' if 'Pelatih' in role_label else 'uji kompetensi'} "
+                   f"Recognition Current Competency (RCC) Asesor Kompetensi bagi "
+                   f"{len(f.participants())} peserta {f.org.name}"),
+            tempat_tugas=f"TUK Sewaktu {f.org.name}, {f.addressee()[-1]}",
+            tanggal_mulai=f.event_day(10), tanggal_selesai=f.event_day(12),
+            ketentuan=["Melaporkan hasil pelaksanaan tugas kepada Ketua BNSP paling lambat 3 (tiga) "
+                       "hari kerja setelah tugas selesai."],
+            penandatangan=f.signatory(), tembusan=[f"Ketua {f.org.name}."],
+        )
+    return build
+
+
+def _rcc_pleno_minutes(f: _Facts):
+    count = len(f.participants())
+    return "berita_acara", BeritaAcaraContext(
+        judul="BERITA ACARA RAPAT PLENO PANITIA TEKNIS",
+        kegiatan=f"Rapat Pleno Panitia Teknis RCC Asesor Kompetensi {f.org.name}",
+        nomor=f"BA.……/BNSP/SR.03.00/{roman_month(f.today.month)}/{f.today.year}", tanggal=f.today,
+        waktu="09.00 – 11.30 WIB", tempat_rapat="Ruang Rapat Lantai 3, Gedung BNSP, Jakarta",
+        hadir=[Attendee(nama=f.person("pantek").full_name, unsur="Ketua Panitia Teknis"),
+               Attendee(nama=f.person("ma_penguji").full_name, unsur="Master Asesor Penguji"),
+               Attendee(nama=f.person("staf_sertifikasi").full_name, unsur="Sekretaris / Notulis")],
+        pembahasan=[f"Laporan Master Asesor Penguji atas uji kompetensi RCC terhadap {count} peserta.",
+                    "Pemeriksaan kelengkapan rekaman asesmen (APL.01, APL.02.RCC, rekaman dan laporan "
+                    "asesmen)."],
+        keputusan=[f"{count} peserta direkomendasikan Kompeten dan diusulkan untuk ditetapkan dengan "
+                   "Keputusan Ketua BNSP."],
+        penandatangan=[Signatory(jabatan="Ketua Panitia Teknis,", nama=f.person("pantek").full_name),
+                       Signatory(jabatan="Sekretaris,", nama=f.person("staf_sertifikasi").full_name)],
+    )
+
+
+def _rcc_sk(f: _Facts):
+    period = f"{MONTHS_ID[f.today.month - 1]} {f.today.year}"
+    return "sk", SkContext(
+        nomor=f.number("D22"),
+        tentang=f"Penetapan Sertifikasi Kompetensi Asesor Kompetensi (RCC) {f.org.name} Periode {period}",
+        menimbang=[f"bahwa peserta yang tercantum dalam Lampiran telah mengikuti Recognition Current "
+                   f"Competency (RCC) yang diselenggarakan {f.org.name} dan direkomendasikan Kompeten "
+                   "oleh Master Asesor Penguji;",
+                   "bahwa hasil tersebut telah dibahas dan disetujui dalam Rapat Pleno Panitia Teknis;",
+                   "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu "
+                   "menetapkan Keputusan Ketua Badan Nasional Sertifikasi Profesi;"],
+        mengingat=["Undang-Undang Nomor 13 Tahun 2003 tentang Ketenagakerjaan;",
+                   "Peraturan Pemerintah Nomor 10 Tahun 2018 tentang Badan Nasional Sertifikasi Profesi;",
+                   "Keputusan Ketua BNSP Nomor KEP.1516/BNSP/UM.00.00/VII/2021 tentang Alur Proses "
+                   "Pelayanan di Lingkungan Badan Nasional Sertifikasi Profesi;"],
+        diktum=[Diktum(isi="Menetapkan peserta sebagaimana tercantum dalam Lampiran Keputusan ini sebagai "
+                           "pemegang sertifikat kompetensi Asesor Kompetensi."),
+                Diktum(isi="Sertifikat kompetensi sebagaimana dimaksud dalam Diktum KESATU berlaku selama "
+                           "3 (tiga) tahun sejak tanggal ditetapkan."),
+                Diktum(isi="Keputusan Ketua ini mulai berlaku pada tanggal ditetapkan.")],
+        tanggal=f.today, penandatangan=Signatory(jabatan="KETUA,", nama=f.person("ketua").full_name.upper()),
+        peserta=[Participant(nama=i.label, nomor_registrasi=f"MET.000.{4100 + i.id * 37:06d}.{f.today.year - 3}",
+                             skema="Asesor Kompetensi") for i in f.participants()],
+        lampiran_judul=f"DAFTAR PESERTA RCC ASESOR KOMPETENSI\n{f.org.name.upper()}",
+        tembusan=["Wakil Ketua BNSP;", "Anggota BNSP;", f"Ketua {f.org.name}."],
+    )
+
+
+def _lis_invitation(signed_code: str, hal: str, acara: str, kepada: list[str] | None, signer: str):
+    def build(f: _Facts):
+        username = signer if signer != "named" else _named_signer(f.case)
+        return "undangan", UndanganContext(
+            nomor=f.number(signed_code), tanggal=f.today, hal=hal, sifat="Segera", lampiran="-",
+            kepada=kepada or f.addressee(),
+            paragraf=[f"Sehubungan dengan permohonan lisensi {f.org.name} ({f.their_letter()}), kami "
+                      "mengundang Bapak/Ibu untuk hadir pada:"],
+            hari_tanggal=f.event_day(7), waktu="09.00 WIB s.d. selesai",
+            tempat_acara="Ruang Rapat Lantai 3, Gedung BNSP, Jl. M.T. Haryono Kav. 52, Jakarta", acara=acara,
+            penutup=["Atas perhatian dan kehadiran Bapak/Ibu kami ucapkan terima kasih."],
+            penandatangan=f.signatory(username), tembusan=["Ketua BNSP (sebagai laporan)."],
+        )
+    return build
+
+
+def _named_signer(case: Case) -> str:
+    ids = engine.assignees(case, "penandatangan")
+    user = db.session.get(User, ids[0]) if ids else None
+    return "kasek" if user is not None and "kasek" in user.role_codes else "ketua"
+
+
+def _lis_minutes(title: str, kegiatan: str, keputusan: list[str], attendees: tuple[tuple[str, str], ...]):
+    def build(f: _Facts):
+        hadir = [Attendee(nama=f.person(u).full_name, unsur=unsur) for u, unsur in attendees]
+        hadir.append(Attendee(nama=f.case.created_by.full_name, unsur=f"Perwakilan {f.org.name}"))
+        first, second = attendees[0][0], attendees[-1][0]
+        return "berita_acara", BeritaAcaraContext(
+            judul=title, kegiatan=kegiatan.format(org=f.org.name),
+            nomor=f"BA.……/BNSP/LS.01.00/{roman_month(f.today.month)}/{f.today.year}", tanggal=f.today,
+            waktu="09.00 – 12.00 WIB", tempat_rapat="Ruang Rapat Lantai 3, Gedung BNSP, Jakarta", hadir=hadir,
+            pembahasan=[f"Paparan {f.org.name} tentang kesiapan kelembagaan, skema sertifikasi, TUK dan "
+                        "asesor kompetensi.",
+                        "Pemeriksaan kelengkapan dokumen persyaratan sesuai daftar periksa."],
+            keputusan=[k.format(org=f.org.name) for k in keputusan],
+            penandatangan=[Signatory(jabatan=attendees[0][1] + ",", nama=f.person(first).full_name),
+                           Signatory(jabatan=attendees[-1][1] + ",", nama=f.person(second).full_name)],
+        )
+    return build
+
+
+def _lis_assignment(f: _Facts):
+    assessor = f.person("asesor_lisensi")
+    return "spt", SptContext(
+        nomor=f.number("D13"), tanggal=f.today, judul="SURAT TUGAS",
+        dasar=["Pedoman BNSP tentang Persyaratan Umum Lembaga Sertifikasi Profesi;",
+               f"Laporan asesmen kecukupan dokumen {f.org.name}."],
+        penerima=[Assignee(nama=assessor.full_name, peran="Ketua Tim Asesor Lisensi",
+                           nomor_registrasi=f"MET.000.{2000 + assessor.id * 41:06d}.2016")],
+        tugas=f"Melaksanakan asesmen penuh lisensi awal {f.org.name}",
+        tempat_tugas=f"Kantor dan TUK {f.org.name}, {f.addressee()[-1]}",
+        tanggal_mulai=f.event_day(14), tanggal_selesai=f.event_day(15),
+        penandatangan=f.signatory(), tembusan=[f"Ketua {f.org.name}."],
+    )
+
+
+def _lis_sk(f: _Facts):
+    return "sk", SkContext(
+        nomor=f.number("D23b"), tentang=f"Pemberian Lisensi kepada {f.org.name}",
+        menimbang=[f"bahwa {f.org.name} telah memenuhi persyaratan lisensi berdasarkan hasil asesmen "
+                   "kecukupan, asesmen penuh dan Rapat Pleno Anggota BNSP;",
+                   "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan "
+                   "Keputusan Ketua Badan Nasional Sertifikasi Profesi tentang Pemberian Lisensi;"],
+        mengingat=["Peraturan Pemerintah Nomor 10 Tahun 2018 tentang Badan Nasional Sertifikasi Profesi;",
+                   "Keputusan Ketua BNSP Nomor KEP.1516/BNSP/UM.00.00/VII/2021 tentang Alur Proses "
+                   "Pelayanan di Lingkungan Badan Nasional Sertifikasi Profesi;"],
+        diktum=[Diktum(isi=f"Memberikan lisensi kepada {f.org.name} sebagai Lembaga Sertifikasi Profesi "
+                           "untuk melaksanakan sertifikasi kompetensi kerja."),
+                Diktum(isi="Lisensi sebagaimana dimaksud dalam Diktum KESATU berlaku selama 5 (lima) tahun "
+                           "dan dievaluasi melalui surveilan."),
+                Diktum(isi="Keputusan Ketua ini mulai berlaku pada tanggal ditetapkan.")],
+        tanggal=f.today, penandatangan=Signatory(jabatan="KETUA,", nama=f.person("ketua").full_name.upper()),
+        tembusan=["Wakil Ketua BNSP;", "Anggota BNSP;", "Kepala Sekretariat BNSP."],
+    )
+
+
+def _lis_certificate(f: _Facts):
+    return "certificate", CertificateContext(
+        nama=f.org.name, nomor_sertifikat=f.number("D23c"), nomor_registrasi=f"Lisensi {f.case.number}",
+        skema_judul="Lisensi Lembaga Sertifikasi Profesi Pihak Kedua",
+        skema_nomor=f"KEP.……/BNSP/{roman_month(f.today.month)}/{f.today.year}",
+        kualifikasi="Lembaga Sertifikasi Profesi", tanggal_terbit=f.today,
+        berlaku_sampai=f.today.replace(year=f.today.year + 5), penandatangan=f.signatory(),
+    )
+
+
+_DRAFTS = {
+    ("RCC", "D5 A"): _rcc_approval_letter,
+    ("RCC", "D6 A"): _rcc_spt("D8 A", "ma_pelatih", "Master Asesor Pelatih"),
+    ("RCC", "D6 B"): _rcc_spt("D8 B", "ma_penguji", "Master Asesor Penguji"),
+    ("RCC", "D20"): _rcc_pleno_minutes,
+    ("RCC", "D21"): _rcc_sk,
+    ("LIS", "D3"): _lis_invitation("D4", "Undangan Apresiasi Calon LSP",
+                                   "Apresiasi pembentukan Lembaga Sertifikasi Profesi", None, "named"),
+    ("LIS", "D5"): _lis_minutes("BERITA ACARA APRESIASI", "Apresiasi calon LSP {org}",
+                                ["{org} dinyatakan dapat melanjutkan ke tahap pengajuan dokumen lisensi.",
+                                 "Kode akses unggah dokumen lisensi diserahkan kepada perwakilan {org}."],
+                                (("staf_lisensi", "Staf Lisensi"), ("kasek", "Kepala Sekretariat"))),
+    ("LIS", "D12"): _lis_assignment,
+    ("LIS", "D19"): _lis_invitation("D20", "Undangan Rapat Pleno Lisensi",
+                                    "Rapat Pleno Anggota BNSP: keputusan lisensi",
+                                    ["Yth. Bapak/Ibu Anggota BNSP", "(daftar terlampir)", "di", "Tempat"], "ketua"),
+    ("LIS", "D21"): _lis_minutes("BERITA ACARA RAPAT PLENO", "Rapat Pleno Anggota BNSP tentang lisensi {org}",
+                                 ["{org} diberikan lisensi sebagai Lembaga Sertifikasi Profesi.",
+                                  "Staf Lisensi menyiapkan draf SK Lisensi dan sertifikat lisensi."],
+                                 (("anggota", "Anggota BNSP"), ("staf_lisensi", "Notulis"))),
+    ("LIS", "D22b"): _lis_sk,
+    ("LIS", "D22c"): _lis_certificate,
+}
+
+
+def working_document(case: Case, code: str, item: CaseItem | None) -> bytes:
+    """A plain one-page document (what an applicant or a unit uploads): no BNSP letterhead."""
+    from weasyprint import HTML
+
+    flow = engine.flow_of(case)
+    name = flow.document_name(code)
+    issuer = case.organisation.name if case.organisation else "Badan Nasional Sertifikasi Profesi"
+    rows = [("Kasus", case.number), ("Perihal", case.title), ("Tanggal", format_date_id(_today()))]
+    if item is not None:
+        rows.append(("Peserta" if item.kind == "participant" else "Temuan", item.label))
+    elif code in ("D1", "D10") and any(i.kind == "participant" for i in case.items):
+        names = [i.label for i in case.items if i.kind == "participant"]
+        rows.append(("Daftar peserta", "; ".join(f"{n + 1}. {label}" for n, label in enumerate(names))))
+    table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    page = f"""<!doctype html><html lang="id"><head><meta charset="utf-8"><style>
+      @page {{ size: A4; margin: 2.2cm 2.2cm; @bottom-right {{ content: "Halaman " counter(page); font-size: 8pt; }} }}
+      body {{ font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; line-height: 1.45; color: #1d2733; }}
+      .issuer {{ font-weight: bold; font-size: 12pt; border-bottom: 2px solid #1d2733; padding-bottom: 4pt; }}
+      h1 {{ font-size: 13pt; margin: 18pt 0 10pt; }}
+      th {{ text-align: left; vertical-align: top; padding: 3pt 10pt 3pt 0; white-space: nowrap; }}
+      td {{ padding: 3pt 0; }}
+      .note {{ margin-top: 24pt; font-size: 8.5pt; color: #5b6673; }}
+    </style></head><body>
+      <div class="issuer">{html.escape(issuer)}</div>
+      <h1>{html.escape(code)} — {html.escape(name)}</h1>
+      <table>{table}</table>
+      <p>Dokumen ini disampaikan melalui Portal Layanan BNSP sebagai kelengkapan langkah alur
+      {html.escape(flow.name)}.</p>
+      <p class="note">Contoh dokumen untuk demonstrasi portal.</p>
+    </body></html>"""
+    return HTML(string=page).write_pdf()
+
+
+# --- small helpers -----------------------------------------------------------------------------------
+
+def _today() -> date:
+    return to_wib(utcnow()).date()
+
+
+def _initials(name: str) -> str:
+    words = [w for w in name.split() if w[:1].isupper()]
+    return "".join(w[0] for w in words)[:6] or "LSP"
+
+
+__all__ = ["DEMO_CASES", "ORGANISATIONS", "DemoCase", "DemoDocument", "DemoSeedError", "document_for",
+           "seed_demo_cases", "working_document"]
