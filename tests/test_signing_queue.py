@@ -199,7 +199,7 @@ def test_worker_killed_mid_batch_finishes_after_restart_without_double_signing(a
     env = dict(os.environ, DATABASE_URL=app.config["DATABASE_URL"], SECRET_KEY="worker-test",
                STORAGE_DIR=app.config["STORAGE_DIR"], SIGNING_DIR=app.config["SIGNING_DIR"],
                HUEY_SQLITE_PATH=str(tmp_path / "huey.sqlite3"), PORTAL_INSTANCE_DIR=str(tmp_path / "inst"),
-               PORTAL_SIGNING_DRILL_DELAY="0.4", SIGNING_LEASE_SECONDS="1", PORTAL_ENV="development")
+               PORTAL_SIGNING_DRILL_DELAY="0.2", SIGNING_LEASE_SECONDS="1", SIGNING_CHUNK="2", PORTAL_ENV="development")
     env.pop("REDIS_URL", None)
 
     def signed_count():
@@ -364,3 +364,22 @@ def test_drafts_from_templates_are_signed_in_their_reserved_box(app, db, signing
     rect = [float(v) for v in field["/Rect"]]
     expected = draft.signature_box[1:]
     assert all(abs(a - b) < 1.0 for a, b in zip(rect, expected)), (rect, expected)
+
+
+def test_naming_another_signer_moves_the_waiting_documents_to_their_queue(app, db, signing, login_as):
+    from tests.conftest import make_user
+
+    cast = Cast()
+    case = engine.open_case("LIS", cast.user("lsp"), "Lisensi: undangan apresiasi", organisation=cast.organisation)
+    drive(case, cast, until="sign_apresiasi_invitation")
+    db.session.commit()
+    request = db.session.scalars(select(SignatureRequest).where(SignatureRequest.case_id == case.id)).one()
+    kasek = make_user("kasek_penanda", ["kasek"])
+    engine.assign(case, "penandatangan", kasek, cast.user("admin"))
+    db.session.commit()
+    db.session.refresh(request)
+    assert request.signer_role == "kasek" and request.signer_user_id == kasek.id
+    from portal.signing.queue import pending_for
+
+    assert request in pending_for(kasek)
+    assert request not in pending_for(cast.user("ketua"))

@@ -494,6 +494,10 @@ def assign(case: Case, named_actor: str, user: User, actor: User) -> None:
     for work in open_work(case):
         if flow.step(work.step_key).named_actor == named_actor:
             work.assignee_id = user.id
+            if flow.step(work.step_key).signs:
+                from portal.signing.queue import retarget_requests
+
+                retarget_requests(case, work)  # queued documents move to the newly named signer
     _log(case, actor, "system", f"Ditugaskan: {user.full_name} ({named_actor.replace('_', ' ')})")
     record("case.assign", case, actor=actor, detail={"slot": named_actor, "user": user.id})
     case.version += 1

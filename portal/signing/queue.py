@@ -83,6 +83,15 @@ def enqueue_step(case: Case, work: WorkItem) -> list[SignatureRequest]:
     return created
 
 
+def retarget_requests(case: Case, work: WorkItem) -> None:
+    """The step's signer was (re)named: documents still waiting follow them to their queue."""
+    step = engine.flow_of(case).step(work.step_key)
+    role, signer_id = signer_for(case, work, step)
+    for request in db.session.scalars(select(SignatureRequest).where(
+            SignatureRequest.work_item_id == work.id, SignatureRequest.state.in_(OPEN_STATES))):
+        request.signer_role, request.signer_user_id = role, signer_id
+
+
 def _new_request(case, work, flow, code, source: DocumentVersion, role, signer_id) -> SignatureRequest:
     kind = doc_type_of(case.flow_code, code)
     request = SignatureRequest(

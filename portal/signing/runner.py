@@ -73,7 +73,7 @@ def backend_name() -> str:
     return current_app.config.get("SIGNING_BACKEND") or "pkcs12"
 
 
-def _sign_items(items, signer_user, secret: str | None):
+def _sign_items(items, signer_id: int, secret: str | None):
     """Sign (pdf, SignRequest) pairs with the configured backend; one result per item, in order."""
     import hashlib
 
@@ -107,7 +107,7 @@ def _sign_items(items, signer_user, secret: str | None):
         from portal.signing.models import SigningCredential
         from portal.signing.tte import TteClient, sign_pdf_with_tte
 
-        nik = db.session.scalar(select(SigningCredential.tte_nik).where(SigningCredential.user_id == signer_user.id))
+        nik = db.session.scalar(select(SigningCredential.tte_nik).where(SigningCredential.user_id == signer_id))
         if not secret or not nik:
             error = SigningError("Sesi tanda tangan TTE terputus atau NIK belum terdaftar; pilih dokumen "
                                  "dan masukkan passphrase lagi.", retryable=True)
@@ -148,38 +148,77 @@ def _sign_long_term(items):
 
 
 def run_batch(batch_id: int, secret: str | None = None) -> None:
-    """`secret`: the TTE passphrase, held in memory for this run only (never stored)."""
+    """Sign every document of the batch still 'diproses'.
+
+    `secret`: the TTE passphrase, held in memory for this run only (never stored). Chunks are
+    pipelined: while one chunk's results are stored (one transaction per chunk: the claim and the
+    signed version commit together, so a crash re-signs at most the unfinished chunk and never
+    records a document twice), the next chunk is already being signed on the other cores.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     token = secrets.token_hex(8)
     if not _acquire(batch_id, token):
         return
+    session = db.session()
+    # Objects stay loaded across the per-chunk commits; reloading them all each time costs more
+    # than the signing itself on large batches.
+    session.expire_on_commit = False
+    try:
+        _run_chunks(batch_id, token, secret, ThreadPoolExecutor(max_workers=1, thread_name_prefix="signing"))
+    finally:
+        session.expire_on_commit = True
+
+
+def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     batch = db.session.get(SigningBatch, batch_id)
     signer = batch.signer
     config = current_app.config
+    app = current_app._get_current_object()
     delay = float(os.environ.get("PORTAL_SIGNING_DRILL_DELAY", "0"))  # failure drills only
-    while True:
-        pending = list(db.session.scalars(
-            select(SignatureRequest).where(SignatureRequest.batch_id == batch_id,
-                                           SignatureRequest.state == "diproses")
-            .order_by(SignatureRequest.id).limit(config.get("SIGNING_CHUNK", CHUNK))))
-        if not pending:
-            break
-        items = [(storage.read_bytes(r.source_version.storage_key), sign_request_for(r, signer)) for r in pending]
-        try:
-            results = _sign_items(items, signer, secret)
-        except SigningError as exc:
-            results = [exc] * len(items)
-        for request, result in zip(pending, results):
-            if isinstance(result, SigningError):
-                db.session.execute(update(SignatureRequest).where(
-                    SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
-                    .values(state="gagal", error=result.message).execution_options(synchronize_session=False))
-            else:
-                store_signed(request, result.data, result.level, result.sha256, signer)
+    size = int(config.get("SIGNING_CHUNK") or CHUNK)
+    ids = list(db.session.scalars(select(SignatureRequest.id).where(
+        SignatureRequest.batch_id == batch_id, SignatureRequest.state == "diproses").order_by(SignatureRequest.id)))
+    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+
+    def prepare(chunk_ids):
+        requests = list(db.session.scalars(select(SignatureRequest).where(SignatureRequest.id.in_(chunk_ids))
+                                           .order_by(SignatureRequest.id)))
+        items = [(storage.read_bytes(r.source_version.storage_key), sign_request_for(r, signer)) for r in requests]
+        return requests, items
+
+    def sign(items):
+        with app.app_context():
+            try:
+                return _sign_items(items, signer.id, secret)
+            except SigningError as exc:
+                return [exc] * len(items)
+
+    try:
+        upcoming = None
+        if chunks:
+            requests, items = prepare(chunks[0])
+            upcoming = (requests, pool.submit(sign, items))
+        for index in range(len(chunks)):
+            requests, future = upcoming
+            results = future.result()
+            if index + 1 < len(chunks):
+                next_requests, next_items = prepare(chunks[index + 1])
+                upcoming = (next_requests, pool.submit(sign, next_items))
+            for request, result in zip(requests, results):
+                if isinstance(result, SigningError):
+                    db.session.execute(update(SignatureRequest).where(
+                        SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
+                        .values(state="gagal", error=result.message).execution_options(synchronize_session=False))
+                else:
+                    store_signed(request, result.data, result.level, result.sha256, signer)
+                if delay:
+                    time.sleep(delay)
             db.session.commit()
-            if delay:
-                time.sleep(delay)
-        if not _acquire(batch_id, token):
-            return  # the lease was lost: another worker carries on
+            if not _acquire(batch_id, token):
+                return  # the lease was lost: another worker carries on
+    finally:
+        pool.shutdown(wait=True)
     batch = db.session.get(SigningBatch, batch_id)
     batch.state = "selesai"
     batch.finished_at = utcnow()

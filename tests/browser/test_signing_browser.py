@@ -167,7 +167,8 @@ def test_progress_bar_moves_while_a_background_worker_signs(
         thread.start()
 
     monkeypatch.setattr("portal.signing.tasks.dispatch_batch", dispatch_to_worker)
-    monkeypatch.setenv("PORTAL_SIGNING_DRILL_DELAY", "0.7")  # per document stored, so polls see it move
+    monkeypatch.setenv("PORTAL_SIGNING_DRILL_DELAY", "0.35")  # per document stored, so polls see it move
+    monkeypatch.setitem(app.config, "SIGNING_CHUNK", 2)  # progress is committed chunk by chunk
 
     sign_in(cast.user("ketua").username, TEST_PASSWORD)
     page.goto("/tanda-tangan/")
