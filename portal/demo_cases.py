@@ -510,6 +510,8 @@ def _lis_certificate(f: _Facts):
         skema_nomor=f"KEP.……/BNSP/{roman_month(f.today.month)}/{f.today.year}",
         kualifikasi="Lembaga Sertifikasi Profesi", tanggal_terbit=f.today,
         berlaku_sampai=f.today.replace(year=f.today.year + 5), penandatangan=f.signatory(),
+        judul="SERTIFIKAT LISENSI", judul_en="Licence Certificate",
+        pernyataan="diberi lisensi sebagai", pernyataan_en="is licensed as",
     )
 
 

@@ -172,6 +172,8 @@ def licence_certificate(case: Case):
         nomor_registrasi=case.number, skema_judul="Lisensi Lembaga Sertifikasi Profesi", skema_nomor="-",
         kualifikasi="Lembaga Sertifikasi Profesi", tanggal_terbit=today,
         berlaku_sampai=today + relativedelta(years=5), penandatangan=_ketua(),
+        judul="SERTIFIKAT LISENSI", judul_en="Licence Certificate",
+        pernyataan="diberi lisensi sebagai", pernyataan_en="is licensed as",
     )
 
 

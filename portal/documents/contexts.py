@@ -134,6 +134,11 @@ class CertificateContext:
     penandatangan: Signatory
     tempat: str = "Jakarta"
     kop: Letterhead = field(default_factory=Letterhead)
+    # The same frame serves the licence certificate of an LSP (D22c/D23c) with its own wording.
+    judul: str = "SERTIFIKAT KOMPETENSI"
+    judul_en: str = "Certificate of Competence"
+    pernyataan: str = "telah kompeten pada kualifikasi"
+    pernyataan_en: str = "has been competent in the qualification of"
 
 
 @dataclass(frozen=True, kw_only=True)
