@@ -92,18 +92,27 @@ def retarget_requests(case: Case, work: WorkItem) -> None:
         request.signer_role, request.signer_user_id = role, signer_id
 
 
+def short_name(legend: str) -> str:
+    """"Surat persetujuan permohonan yang sudah ditandatangani ketua ..." → "Surat persetujuan permohonan"."""
+    if legend.startswith("Dokumen yang berupa "):  # the Lisensi legend's wording
+        legend = legend[len("Dokumen yang berupa "):]
+    head = legend.split(" yang ", 1)[0].split(" (", 1)[0].split(" dilampiri ", 1)[0].strip()
+    return (head[:1].upper() + head[1:])[:120] or legend[:120]
+
+
 def _new_request(case, work, flow, code, source: DocumentVersion, role, signer_id) -> SignatureRequest:
     kind = doc_type_of(case.flow_code, code)
     request = SignatureRequest(
         public_id=secrets.token_urlsafe(18), case_id=case.id, work_item_id=work.id, code=code,
         item_key=source.item_key, doc_type=kind.kind, signer_role=role, signer_user_id=signer_id,
         source_version_id=source.id, state="menunggu",
-        title=f"{kind.label} — {flow.document_name(code)}"[:300],
+        title=short_name(flow.document_name(code)),
     )
     if source.item_key:
         item = db.session.get(CaseItem, int(source.item_key.split(":", 1)[1]))
         data = item.data or {}
         request.holder_name = item.label
+        request.title = f"{short_name(flow.document_name(code))} — {item.label}"[:300]
         request.number = data.get("certificate_number")
         request.registration_number = data.get("registration_number")
         if data.get("valid_until"):
