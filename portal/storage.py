@@ -40,7 +40,10 @@ def save_bytes(data: bytes, folder: str, suffix: str = ".pdf") -> StoredFile:
     path = path_for(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(data)
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())  # on disk before the database commit that points at it
     os.replace(tmp, path)  # never a half-written file under the final name
     return StoredFile(key, len(data), hashlib.sha256(data).hexdigest())
 
