@@ -3,9 +3,14 @@
 
     python bench/verify_load.py [--database-url URL] [--certificates 100000] [--workers 2]
                                 [--threads 1] [--connections 4] [--duration 10] [--rounds 2]
+                                [--redis-url URL | --no-redis]
 
 PostgreSQL by default (``$BENCH_DATABASE_URL``, else ``postgresql://postgres@127.0.0.1:5432/test``)
-in a fresh schema created and dropped by the script. Seeding uses bulk Core inserts. gunicorn
+in a fresh schema created and dropped by the script. Seeding uses bulk Core inserts. As a
+deployment would, the Redis read model of the registry is then loaded (``flask registry-warm``'s
+``readmodel.warm``) into ``--redis-url`` (``$BENCH_REDIS_URL``, else redis://127.0.0.1:6379/14, a
+database of its own, emptied at start and end) and gunicorn gets it as REDIS_URL; ``--no-redis``
+measures the PostgreSQL-only path. gunicorn
 (``--workers`` sync workers, or gthread workers with ``--threads`` > 1; production config)
 listens on 127.0.0.1 only. The load comes from
 ``wrk`` (Debian package ``wrk``) with one thread and ``--connections`` connections; without wrk a
@@ -48,6 +53,7 @@ from portal.core.dates import utcnow  # noqa: E402
 from portal.extensions import db  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 CHUNK = 10_000
 GOAL_RATIO, GOAL_P99_MS = 0.5, 50.0
 FIRST = ("Budi", "Siti", "Agus", "Dewi", "Rina", "Made", "Putu", "Yohanes", "Nur", "Ahmad", "Lestari")
@@ -150,11 +156,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(url: str, workers: int, port: int, workdir: Path, threads: int = 1) -> subprocess.Popen:
+def start_gunicorn(url: str, workers: int, port: int, workdir: Path, threads: int = 1,
+                   redis_url: str | None = None) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, PORTAL_ENV="production", SECRET_KEY=secrets.token_hex(32),
                PORTAL_INSTANCE_DIR=str(workdir), STORAGE_DIR=str(workdir / "storage"),
                MAIL_OUTBOX_DIR=str(workdir / "outbox"), PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
     env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
@@ -255,7 +264,18 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--max-requests", type=int, default=200_000, help="Python client only")
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS),
+                        help="Redis database for the registry read model (emptied at start and end)")
+    parser.add_argument("--no-redis", action="store_true",
+                        help="no Redis read model: every lookup goes to PostgreSQL")
     args = parser.parse_args()
+    redis_url = None if args.no_redis else args.redis_url
+    redis_client = None
+    if redis_url:
+        import redis
+
+        redis_client = redis.Redis.from_url(redis_url)
+        redis_client.flushdb()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-verify-"))
     url, drop = create_schema(args.database_url)
@@ -266,6 +286,18 @@ def main() -> int:
                           "MAIL_OUTBOX_DIR": str(workdir / "outbox"), "SECRET_KEY": "bench"})
         ids = seed(app, args.certificates)
         print(f"seeded {len(ids):,} certificates in {time.perf_counter() - started:.1f} s")
+        if redis_url:
+            from portal.verification import readmodel
+
+            started = time.perf_counter()
+            app.config["REDIS_URL"] = redis_url
+            with app.app_context():
+                warmed = readmodel.warm()
+                db.engine.dispose()
+            print(f"Redis read model on ({redis_url}): {warmed:,} records loaded in "
+                  f"{time.perf_counter() - started:.1f} s")
+        else:
+            print("Redis read model off (--no-redis): every lookup goes to PostgreSQL")
         ids_file = workdir / "ids.txt"
         ids_file.write_text("\n".join(ids) + "\n")
         scripts = {"verify": workdir / "random-ids.lua", "trivial": workdir / "trivial.lua"}
@@ -273,7 +305,7 @@ def main() -> int:
         scripts["trivial"].write_text(LUA_FIXED)
 
         port = free_port()
-        proc = start_gunicorn(url, args.workers, port, workdir, args.threads)
+        proc = start_gunicorn(url, args.workers, port, workdir, args.threads, redis_url)
         base = f"http://127.0.0.1:{port}"
         with urllib.request.urlopen(f"{base}/v/{ids[0]}") as resp:
             page = resp.read().decode()
@@ -307,7 +339,8 @@ def main() -> int:
         failures = sum(r["bad"] + r["errors"] for r in results["verify"])
         print(f"\n{args.certificates:,} certificates, gunicorn -w {args.workers}, "
               f"{'wrk -t1' if use_wrk else 'python client'} -c{args.connections}, "
-              f"{args.rounds} x {args.duration} s per route; "
+              f"{args.rounds} x {args.duration} s per route, "
+              f"Redis read model {'on' if redis_url else 'off'}; "
               f"goal ratio >= {GOAL_RATIO}, p99 < {GOAL_P99_MS} ms")
         ok = failures == 0 and verify_rps >= GOAL_RATIO * trivial_rps and p99 < GOAL_P99_MS
         print(f"verify_rps={verify_rps:.0f} trivial_rps={trivial_rps:.0f} "
@@ -318,6 +351,9 @@ def main() -> int:
             stop(proc)
         drop()
         shutil.rmtree(workdir, ignore_errors=True)
+        if redis_client is not None:
+            redis_client.flushdb()
+            redis_client.close()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Flask CLI commands: seed-demo, create-admin, audit-verify (areas add their own here)."""
+"""Flask CLI commands: seed-demo, create-admin, registry-warm, audit-verify (areas add their own here)."""
 from __future__ import annotations
 
 import getpass
@@ -118,6 +118,16 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(exc.message)
         db.session.commit()
         click.echo("PIN tanda tangan disimpan (hanya sebagai hash).")
+
+    @app.cli.command("registry-warm")
+    @click.option("--batch", default=5000, show_default=True, help="rows per Redis pipeline")
+    def registry_warm(batch: int) -> None:
+        """Load every signed document into the Redis read model of /v/<id> (needs REDIS_URL)."""
+        from portal.verification import readmodel
+
+        if not app.config.get("REDIS_URL"):
+            raise click.ClickException("REDIS_URL tidak diatur: registri publik dibaca dari basis data.")
+        click.echo(f"{readmodel.warm(batch):,} dokumen dimuat ke Redis.")
 
     @app.cli.command("audit-verify")
     def audit_verify() -> None:

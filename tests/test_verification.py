@@ -537,3 +537,136 @@ def test_every_public_page_answers_without_login(client, registry):
     for path in ("/v/", "/v/offline", "/v/kunci-publik", "/v/sehat", "/v/registri"):
         assert client.get(path).status_code == 200, path
     assert page_text(client.get("/v/sehat")) == "ok"
+
+
+# --- Redis read model of the public registry ---------------------------------------------------
+
+@pytest.fixture()
+def registry_redis(app, monkeypatch):
+    """REDIS_URL pointed at a Redis database of the tests' own, emptied before and after."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis at {url} (set TEST_REDIS_URL): {exc}")
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    yield client
+    client.flushdb()
+    client.close()
+
+
+def _change_behind_redis(req, **values) -> None:
+    """Write the row with raw SQL, as nothing in the portal does: no hook sees it."""
+    from sqlalchemy import text
+
+    assignments = ", ".join(f"{name} = :{name}" for name in values)
+    with _db.engine.begin() as conn:
+        conn.execute(text(f"UPDATE signature_request SET {assignments} WHERE id = :id"),
+                     {**values, "id": req.id})
+
+
+def test_qr_page_is_served_from_the_redis_read_model_after_the_first_visit(client, registry,
+                                                                           registry_redis):
+    req, _ = registry.issue()
+    assert registry_redis.get(f"v:rec:{req.public_id}") is None
+    assert "Dokumen ini SAH" in page_text(client.get(f"/v/{req.public_id}"))
+    assert registry_redis.ttl(f"v:rec:{req.public_id}") > 3600
+
+    _change_behind_redis(req, number="NOMOR-LAIN-DI-DB")
+    html = page_text(client.get(f"/v/{req.public_id}"))
+    assert CERT_NUMBER in html and "NOMOR-LAIN-DI-DB" not in html  # Redis answered
+    english = page_text(client.get(f"/v/{req.public_id}?lang=en"))  # rendered from the cached record
+    assert "This document is VALID" in english and CERT_NUMBER in english
+    assert "NOMOR-LAIN-DI-DB" not in english
+    assert "Si** Ra******* Lu***" in html and "28 Juli 2026 s.d. 28 Juli 2029" in html
+    # Unknown and malformed ids are still looked up and never cached.
+    assert client.get("/v/TidakAdaDokumenSepertiIni123").status_code == 404
+    assert client.get("/v/salah!'--").status_code == 404
+    assert registry_redis.dbsize() == 1
+
+
+def test_revocation_on_the_screen_shows_at_once_with_the_read_model(client, registry, registry_redis,
+                                                                   login_as):
+    req, _ = registry.issue()
+    assert "Dokumen ini SAH" in page_text(client.get(f"/v/{req.public_id}"))
+    ketua = login_as("ketua")
+    response = ketua.post(f"/v/pencabutan/{req.public_id}", data={
+        "reason": "Pemegang terbukti memalsukan bukti asesmen.", "reference": "KEP.2002/BNSP/VIII/2026"})
+    assert response.status_code == 302
+    html = page_text(client.get(f"/v/{req.public_id}"))
+    assert "Dokumen ini telah DICABUT." in html and "KEP.2002/BNSP/VIII/2026" in html
+
+
+def test_revocation_and_supersession_through_the_services_invalidate_the_read_model(
+        client, registry, registry_redis):
+    old, _ = registry.issue()
+    other, _ = registry.issue()
+    for req in (old, other):
+        assert "Dokumen ini SAH" in page_text(client.get(f"/v/{req.public_id}"))
+    new, _ = registry.issue()
+    services.supersede(old, new, actor=registry.ketua)
+    services.revoke(other, reason="Dicabut karena pelanggaran kode etik", reference="KEP.6/BNSP/X/2026",
+                    actor=registry.ketua)
+    _db.session.commit()
+    assert "DIGANTIKAN" in page_text(client.get(f"/v/{old.public_id}"))
+    assert "Dokumen ini telah DICABUT." in page_text(client.get(f"/v/{other.public_id}"))
+
+
+def test_phu_numbering_after_signing_invalidates_the_read_model(client, registry, registry_redis):
+    from types import SimpleNamespace
+
+    from portal.signing.queue import assign_numbers
+
+    req, _ = registry.issue(doc_type="sk", number=None, registration=None)
+    req.code = "D22"  # RCC's SK: numbered by PHU after it is signed
+    _db.session.commit()
+    before = page_text(client.get(f"/v/{req.public_id}"))
+    assert registry_redis.exists(f"v:rec:{req.public_id}")
+
+    numbers = assign_numbers(req.case, SimpleNamespace(numbers=["D22"]), registry.ketua)
+    _db.session.commit()
+    assert len(numbers) == 1 and numbers[0] not in before
+    assert numbers[0] in page_text(client.get(f"/v/{req.public_id}"))
+
+
+def test_qr_page_answers_from_the_database_when_redis_is_down(app, client, registry, monkeypatch,
+                                                              caplog):
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{port}/0")
+    req, _ = registry.issue()
+    for _ in range(2):
+        response = client.get(f"/v/{req.public_id}")
+        assert response.status_code == 200 and "Dokumen ini SAH" in page_text(response)
+    services.revoke(req, reason="Dicabut karena pelanggaran kode etik", reference="KEP.7/BNSP/X/2026",
+                    actor=registry.ketua)
+    _db.session.commit()  # the invalidation fails quietly too
+    assert "Dokumen ini telah DICABUT." in page_text(client.get(f"/v/{req.public_id}"))
+    assert sum("Redis unavailable" in r.getMessage() for r in caplog.records) <= 1
+
+
+def test_registry_warm_loads_every_signed_document(app, registry, registry_redis):
+    first, _ = registry.issue()
+    second, _ = registry.issue()
+    unsigned = SignatureRequest(public_id=secrets.token_urlsafe(18), case_id=first.case_id, code="D24",
+                                doc_type="certificate", title="Belum", signer_role="ketua",
+                                source_version_id=first.source_version_id, state="menunggu")
+    _db.session.add(unsigned)
+    _db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["registry-warm", "--batch", "1"])
+
+    assert result.exit_code == 0, result.output
+    assert "2 dokumen dimuat ke Redis" in result.output
+    assert {k.decode() for k in registry_redis.keys("v:rec:*")} == {
+        f"v:rec:{first.public_id}", f"v:rec:{second.public_id}"}
+    from portal.verification import readmodel
+
+    assert readmodel.get(first.public_id) == services.PublicRecord(
+        *services.fetch_public_row(first.public_id))

@@ -106,4 +106,5 @@ def render_document(record: PublicRecord, status: str, lang: str) -> str:
     body = card(lang).render(record=record, status=status, view=view)
     parts = frame(lang)
     title = escape(f"{view['type']} {record.number or ''}".strip())
-    return parts.head + title + parts.body_start + Markup(body) + parts.end
+    # One join instead of four Markup concatenations (each would copy the page again).
+    return "".join((parts.head, title, parts.body_start, body, parts.end))

@@ -20,6 +20,7 @@ from portal.audit.services import record
 from portal.core.dates import to_wib, utcnow
 from portal.extensions import db
 from portal.signing.models import SignatureRequest
+from portal.verification import readmodel
 
 SIGNED = "ditandatangani"
 # secrets.token_urlsafe() output; anything else cannot be an id, whatever it is.
@@ -121,6 +122,9 @@ BY_NUMBER = (_PUBLIC.where(_sr.c.doc_type.in_(REGISTRY_TYPES))
              .where(or_(_sr.c.number.in_(bindparam("wanted", expanding=True)),
                         _sr.c.registration_number.in_(bindparam("wanted", expanding=True))))
              .order_by(_sr.c.signed_at.desc()).limit(bindparam("limit")))
+# Every signed row in id order, a batch at a time (loading the Redis read model).
+BATCH_AFTER_ID = (_PUBLIC.where(_sr.c.id > bindparam("after")).order_by(_sr.c.id)
+                  .limit(bindparam("limit")))
 
 _read_engine_lock = threading.Lock()
 
@@ -202,11 +206,21 @@ def _compiled_by_public_id(engine: Engine) -> tuple[str, dict]:
 def find_public(public_id: str) -> PublicRecord | None:
     """The signed document behind /v/<public_id>, or None.
 
-    A malformed id is looked up too (as a dummy), so a miss costs the same whatever the input.
+    With REDIS_URL set, the Redis read model answers first and PostgreSQL fills it on a miss
+    (cache-aside; see readmodel). A malformed id is looked up too (as a dummy), so a miss costs
+    the same whatever the input.
     """
     valid = bool(PUBLIC_ID.match(public_id or ""))
-    row = fetch_public_row(public_id if valid else _DUMMY_ID)
-    return PublicRecord(*row) if row is not None and valid else None
+    lookup = public_id if valid else _DUMMY_ID
+    cached = readmodel.get(lookup)
+    if cached is not None:
+        return cached if valid else None
+    row = fetch_public_row(lookup)
+    if row is None or not valid:
+        return None
+    found = PublicRecord(*row)
+    readmodel.put(found)
+    return found
 
 
 def find_by_sha256(*sha256: str) -> PublicRecord | None:
