@@ -51,6 +51,13 @@ def create_app(config=None) -> Flask:
     templating.init_templating(app)
     _register_areas(app)
 
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        # Behind a reverse proxy: take the client address and scheme from its X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
     undeclared = access.undeclared_endpoints(app)
     if undeclared:
         raise RuntimeError(f"routes without an access declaration: {', '.join(undeclared)}")

@@ -126,3 +126,23 @@ def test_readme_states_the_two_commands():
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert "./run.sh" in readme or "make run" in readme or "scripts/" in readme
     assert Path(PROJECT_ROOT / ".ci/run").exists()
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(tmp_path, database_url):
+    from portal import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "STORAGE_DIR": str(tmp_path / "s"),
+                      "MAIL_OUTBOX_DIR": str(tmp_path / "o"), "PROXY_COUNT": 1})
+    seen = {}
+
+    @app.before_request
+    def remember():
+        from flask import request
+
+        seen["addr"] = request.remote_addr
+
+    app.test_client().get("/akun/masuk", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen["addr"] == "203.0.113.7"
+    with app.app_context():
+        from portal.extensions import db as ext_db
+        ext_db.engine.dispose()
