@@ -41,13 +41,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flask import Flask
-from sqlalchemy import create_engine, event, insert, text
+from sqlalchemy import event, insert, text
 
-from portal import create_app, normalise_database_url
+from portal import create_app
 from portal.accounts.models import Organisation, User, UserRole
 from portal.cases.engine import OUTCOME_STATE, role_mask
 from portal.cases.models import Case, CaseItem, WorkItem
 from portal.core.csrf import SESSION_KEY
+from portal.core.scratch import scratch_schema
 from portal.core.dates import WIB, utcnow
 from portal.extensions import db
 from portal.flows.definition import END_OK, END_REJECTED, END_WITHDRAWN, Flow, Step
@@ -133,17 +134,11 @@ def fresh_database(base_url: str | None, workdir: Path, tag: str) -> Iterator[st
     if base_url is None:
         yield f"sqlite:///{workdir / f'inbox-{tag}.sqlite3'}"
         return
-    schema = f"bench_inbox_{tag}_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(normalise_database_url(base_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base_url else "?"
+    url, drop = scratch_schema(base_url, f"bench_inbox_{tag}")
     try:
-        yield f"{normalise_database_url(base_url)}{sep}options=-csearch_path%3D{schema}"
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        drop()
 
 
 def make_app(url: str, workdir: Path) -> Flask:

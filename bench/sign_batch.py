@@ -63,21 +63,13 @@ def database(base_url: str | None, workdir: Path) -> Iterator[str]:
     if base_url is None:
         yield f"sqlite:///{workdir / 'bench-sign.sqlite3'}"
         return
-    from sqlalchemy import create_engine, text
+    from portal.core.scratch import scratch_schema
 
-    from portal import normalise_database_url
-
-    schema = f"bench_sign_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(normalise_database_url(base_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base_url else "?"
+    url, drop = scratch_schema(base_url, "bench_sign")
     try:
-        yield f"{normalise_database_url(base_url)}{sep}options=-csearch_path%3D{schema}"
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        drop()
 
 
 def make_app(url: str, workdir: Path, processes: int):

@@ -46,10 +46,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
-from portal import create_app, normalise_database_url  # noqa: E402
+from portal import create_app  # noqa: E402
 from portal.core.dates import utcnow  # noqa: E402
+from portal.core.scratch import scratch_schema  # noqa: E402
 from portal.extensions import db  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -76,19 +77,7 @@ end
 
 
 def create_schema(base_url: str):
-    schema = f"bench_verify_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(normalise_database_url(base_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base_url else "?"
-    url = f"{base_url}{sep}options=-csearch_path%3D{schema}"
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return url, drop
+    return scratch_schema(base_url, "bench_verify")
 
 
 def seed(app, n: int) -> list[str]:

@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from portal import create_app, normalise_database_url
+from portal import create_app
 from portal.core.csrf import SESSION_KEY
 from portal.extensions import db as _db
 
@@ -20,19 +20,9 @@ TEST_PASSWORD = "rahasia-uji-123"
 
 def _postgres_schema_url(base_url: str):
     """A fresh schema per test run, dropped at the end: runs never see each other's rows."""
-    schema = f"t_{os.getpid()}_{secrets.token_hex(4)}"
-    admin_engine = create_engine(normalise_database_url(base_url), isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base_url else "?"
-    url = f"{normalise_database_url(base_url)}{sep}options=-csearch_path%3D{schema}"
+    from portal.core.scratch import scratch_schema
 
-    def drop() -> None:
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin_engine.dispose()
-
-    return url, drop
+    return scratch_schema(base_url, "t")
 
 
 @pytest.fixture(scope="session")
