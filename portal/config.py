@@ -19,7 +19,7 @@ ENV_KEYS = (
     "SIGNING_PKCS11_PIN_FILE", "SIGNING_TTE_URL", "SIGNING_DIR", "SIGNING_LEASE_SECONDS", "SIGNING_CHUNK",
     "SIGNING_REVOCATION_INFO", "SIGNING_P12_PATH", "SIGNING_P12_PASSPHRASE_FILE", "SIGNING_TSA_URL",
     "SIGNING_ROOT_CERT_PATH", "SIGNING_TRUST_ROOTS", "OFFLINE_KEY_PATH", "VERIFY_MAX_BYTES", "VERIFY_MAX_INFLATED",
-    "VERIFY_SEARCH_LIMIT", "VERIFY_UPLOAD_LIMIT", "PROXY_COUNT",
+    "VERIFY_SEARCH_LIMIT", "VERIFY_UPLOAD_LIMIT", "PROXY_COUNT", "VERIFY_MEMORY_REGISTRY",
 )
 # Settings given as text in the environment that the code reads as numbers.
 INT_KEYS = ("PROXY_COUNT", "MAIL_PORT", "SIGNING_LEASE_SECONDS", "SIGNING_CHUNK", "SIGNING_PROCESSES", "VERIFY_MAX_BYTES",
@@ -122,8 +122,9 @@ def load_settings(config: type[Config] | dict | str | None) -> dict:
             settings[key] = int(settings[key])
     if isinstance(settings.get("MAIL_PORT"), str):
         settings["MAIL_PORT"] = int(settings["MAIL_PORT"])
-    if isinstance(settings.get("SIGNING_REVOCATION_INFO"), str):
-        settings["SIGNING_REVOCATION_INFO"] = settings["SIGNING_REVOCATION_INFO"].lower() in ("1", "true", "yes")
+    for key in ("SIGNING_REVOCATION_INFO", "VERIFY_MEMORY_REGISTRY"):
+        if isinstance(settings.get(key), str):
+            settings[key] = settings[key].lower() in ("1", "true", "yes")
     if isinstance(settings.get("MAIL_USE_TLS"), str):
         settings["MAIL_USE_TLS"] = settings["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     return settings

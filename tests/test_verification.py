@@ -670,3 +670,49 @@ def test_registry_warm_loads_every_signed_document(app, registry, registry_redis
 
     assert readmodel.get(first.public_id) == services.PublicRecord(
         *services.fetch_public_row(first.public_id))
+
+
+def _wait_until(predicate, seconds: float = 5.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+def test_each_worker_keeps_the_registry_in_memory_and_drops_what_the_channel_names(
+        app, client, registry, registry_redis):
+    """With Redis, a worker answers /v/<id> from its own copy (no network round trip), which every
+    registry change published on the channel invalidates, in this process and in the others."""
+    from portal.verification import readmodel
+
+    req, _ = registry.issue()
+    with app.app_context():
+        assert _wait_until(lambda: readmodel._local_registry() is not None)
+        local = readmodel._locals[app.config["REDIS_URL"]]
+        # Issued before the copy was loaded, or remembered on the first visit: either way it is there.
+        assert "Dokumen ini SAH" in page_text(client.get(f"/v/{req.public_id}"))
+        assert req.public_id in local.records
+
+    # Neither Redis nor the database is asked again: both change behind the copy's back.
+    registry_redis.flushdb()
+    _change_behind_redis(req, number="NOMOR-LAIN-DI-DB")
+    assert "NOMOR-LAIN-DI-DB" not in page_text(client.get(f"/v/{req.public_id}"))
+
+    # Another process revokes it: its commit publishes the id; this worker drops its copy.
+    registry_redis.publish(readmodel.CHANNEL, req.public_id)
+    assert _wait_until(lambda: req.public_id not in local.records)
+    assert "NOMOR-LAIN-DI-DB" in page_text(client.get(f"/v/{req.public_id}"))
+
+
+def test_without_the_channel_the_memory_copy_is_not_used(app, client, registry, monkeypatch):
+    from portal.verification import readmodel
+
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nobody listens there
+    req, _ = registry.issue()
+    with app.app_context():
+        assert readmodel._local_registry() is None
+    assert client.get(f"/v/{req.public_id}").status_code == 200
