@@ -50,6 +50,9 @@ def create_app(config=None) -> Flask:
     errors.init_errors(app)
     templating.init_templating(app)
     _register_areas(app)
+    from portal.forms.registry import init_forms
+
+    init_forms(app)  # a flow step naming an unknown form stops the start here
 
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies:

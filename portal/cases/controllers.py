@@ -13,6 +13,9 @@ from portal.cases.models import DocumentVersion, WorkItem
 from portal.core.access import AUTHENTICATED, allow
 from portal.extensions import db, htmx
 from portal.flows.diagram import legend, render_flow_svg
+from portal.forms import services as step_forms
+from portal.forms.base import FormInvalid
+from portal.forms.registry import form_for
 from portal.flows.registry import FLOWS, get_flow
 from portal.flows.roles import INTERNAL_ROLES
 
@@ -70,7 +73,7 @@ def new_case():
     return render_template("cases/new.html", flows=flows, form=form, error=None)
 
 
-def _case_context(case, error: str | None = None):
+def _case_context(case, error: str | None = None, forms: dict | None = None):
     flow = get_flow(case.flow_code)
     open_work = engine.open_work(case)
     mine = []
@@ -78,6 +81,10 @@ def _case_context(case, error: str | None = None):
         actions = engine.actions_for(current_user, case, work)
         if actions or (services.is_internal(current_user) and flow.step(work.step_key).named_actor):
             mine.append((work, flow.step(work.step_key), actions))
+    # Steps that declare a form show it to whoever may fill it in (a re-displayed one keeps its input).
+    filled = {work.id: (forms or {}).get(work.id) or step_forms.blank_form(case, work, current_user)
+              for work, step, _ in mine
+              if step.form and form_for(step).may_fill(current_user, case, work)}
     documents = engine.latest_documents(case)
     all_versions = db.session.scalars(
         db.select(DocumentVersion).where(DocumentVersion.case_id == case.id)
@@ -90,7 +97,8 @@ def _case_context(case, error: str | None = None):
         diagram=render_flow_svg(flow, current=set(case.active_steps), done=engine.done_steps(case)),
         legend=legend(flow), candidates=services.candidates_for, items={i.id: i for i in case.items},
         due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
-        draftable=lambda code: can_generate(case, code),
+        draftable=lambda code: can_generate(case, code), step_forms=filled,
+        form_codes={step.produces[0] for _, step, _ in mine if step.form},
     )
 
 
@@ -103,9 +111,9 @@ def _due_info(open_work):
             for w in open_work if w.due_at}
 
 
-def _render_case(case, error: str | None = None, status: int = 200):
+def _render_case(case, error: str | None = None, status: int = 200, forms: dict | None = None):
     template = "cases/_case_body.html" if htmx else "cases/case.html"
-    return render_template(template, **_case_context(case, error)), status
+    return render_template(template, **_case_context(case, error, forms)), status
 
 
 @bp.get("/kasus/<number>")
@@ -130,6 +138,9 @@ def upload(number: str, work_id: int):
     code = request.form.get("code", "")
     if upload_file is None or not upload_file.filename:
         return _render_case(case, "Pilih berkas PDF yang akan diunggah.", 422)
+    step = get_flow(case.flow_code).step(work.step_key)
+    if step.form and code == form_for(step).document_code(step):
+        return _render_case(case, f"{code} dibuat dari formulir {form_for(step).title}; isi formulirnya.", 422)
     data = upload_file.read(storage.MAX_DOCUMENT_BYTES + 1)
     try:
         engine.upload_document(case, code, upload_file.filename, data, current_user, work=work,
@@ -161,6 +172,43 @@ def generate_draft(number: str, work_id: int):
         flash("Draf dibuat dari templat.", "success")
         return redirect(url_for("cases.show", number=case.number))
     return _render_case(case)
+
+
+@bp.post("/kasus/<number>/kerja/<int:work_id>/formulir")
+@allow(AUTHENTICATED)
+def submit_form(number: str, work_id: int):
+    """The step's form (access rule of its component): stored and rendered into the step's document."""
+    case = services.load_case_for(current_user, number)
+    work = _work_of(case, work_id)
+    try:
+        submitted = step_forms.submit(case, work, request.form, current_user)
+    except FormInvalid as exc:
+        db.session.rollback()
+        return _render_case(case, " ".join(exc.errors), 422, forms={work.id: exc.form})
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return _render_case(case, exc.message, exc.status)
+    db.session.commit()
+    message = f"Formulir tersimpan sebagai {submitted.document.code} versi {submitted.document.version}."
+    if not htmx:
+        flash(message, "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return _render_case(case)
+
+
+@bp.post("/kasus/<number>/kerja/<int:work_id>/formulir/draf")
+@allow(AUTHENTICATED)
+def save_form_draft(number: str, work_id: int):
+    """Autosave of a long step form while it is filled in (HTMX, answers a status line)."""
+    case = services.load_case_for(current_user, number)
+    work = _work_of(case, work_id)
+    try:
+        draft = step_forms.save_draft(case, work, request.form, current_user)
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return render_template("forms/_autosave_status.html", error=exc.message), exc.status
+    db.session.commit()
+    return render_template("forms/_autosave_status.html", saved_at=draft.saved_at)
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/tindakan")

@@ -172,6 +172,8 @@ class Step:
     join: bool = False
     effects: tuple[str, ...] = ()
     transitions: tuple[Transition, ...] = ()
+    form: str | None = None
+    status: str | None = None
 
     def transition(self, key: str) -> Transition | None:
         return next((t for t in self.transitions if t.key == key), None)
