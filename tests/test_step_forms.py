@@ -161,6 +161,9 @@ def test_the_disposition_form_on_the_case_page_fills_the_slot_before_the_step_ma
     assert "LEMBAR DISPOSISI" in text and "Mohon diverifikasi kelengkapan peserta." in text
     assert "Bagian Sertifikasi" in text
 
+    page = kasek.get(f"/kasus/{case.number}").get_data(as_text=True)
+    assert "Lembar Disposisi tersimpan sebagai DISPOSISI versi 1" in page
+    assert "Mohon diverifikasi kelengkapan peserta.</textarea>" in page  # shown again to correct it
     # Corrected before sending: the next version of the same slot; both records kept.
     kasek.post(url, data={**fields, "note": "Perbaikan: verifikasi dan siapkan jawaban."})
     db.session.expire_all()

@@ -203,12 +203,12 @@ def save_form_draft(number: str, work_id: int):
     case = services.load_case_for(current_user, number)
     work = _work_of(case, work_id)
     try:
-        draft = step_forms.save_draft(case, work, request.form, current_user)
+        saved_at = step_forms.save_draft(case, work, request.form, current_user)
     except engine.CaseError as exc:
         db.session.rollback()
         return render_template("forms/_autosave_status.html", error=exc.message), exc.status
     db.session.commit()
-    return render_template("forms/_autosave_status.html", saved_at=draft.saved_at)
+    return render_template("forms/_autosave_status.html", saved_at=saved_at)
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/tindakan")

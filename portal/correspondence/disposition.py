@@ -61,7 +61,12 @@ class LembarDisposisi(StepForm):
     autosave = True  # the Kasek is often interrupted while writing the note
 
     def initial(self, case: Case, work: WorkItem) -> dict:
-        return {"due": default_follow_up_due()}
+        """The sheet as last submitted at this step (to correct it), else a blank one."""
+        given = db.session.scalar(select(DispositionRecord).where(DispositionRecord.work_item_id == work.id)
+                                  .order_by(DispositionRecord.id.desc()).limit(1))
+        if given is None:
+            return {"due": default_follow_up_due()}
+        return {"instructions": given.instructions, "units": given.units, "note": given.note, "due": given.due}
 
     def submit(self, case: Case, work: WorkItem, form: DispositionForm, actor, now: datetime) -> DispositionRecord:
         units = list(dict.fromkeys(form.units.data))

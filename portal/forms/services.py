@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from portal.accounts.models import User
 from portal.cases import engine
@@ -73,7 +73,7 @@ def store(component: StepForm, case: Case, work: WorkItem, form: PortalForm, act
     return Submitted(record, version)
 
 
-def save_draft(case: Case, work: WorkItem, formdata, actor: User, *, now: datetime | None = None) -> StepFormDraft:
+def save_draft(case: Case, work: WorkItem, formdata, actor: User, *, now: datetime | None = None) -> datetime:
     """Autosave: keep the raw fields as typed (no validation) for this person and step."""
     component = component_of(case, work)
     if not component.autosave:
@@ -82,13 +82,16 @@ def save_draft(case: Case, work: WorkItem, formdata, actor: User, *, now: dateti
     names = {field.name for field in component.form_class()}
     fields = {name: [v[:5000] for v in formdata.getlist(name)][:MAX_DRAFT_FIELDS]
               for name in formdata if name in names}
-    draft = _draft(work, actor)
-    if draft is None:
-        draft = StepFormDraft(work_item_id=work.id, user_id=actor.id, form_name=component.name)
-        db.session.add(draft)
-    draft.fields, draft.saved_at = fields, now or utcnow()
-    db.session.flush()
-    return draft
+    now = now or utcnow()
+    # One statement, not load-then-update: a submit may delete the draft while this request runs.
+    changed = db.session.execute(
+        update(StepFormDraft).where(StepFormDraft.work_item_id == work.id, StepFormDraft.user_id == actor.id)
+        .values(fields=fields, saved_at=now).execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        db.session.add(StepFormDraft(work_item_id=work.id, user_id=actor.id, form_name=component.name,
+                                     fields=fields, saved_at=now))
+        db.session.flush()
+    return now
 
 
 def _draft(work: WorkItem, user: User) -> StepFormDraft | None:
