@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -129,6 +131,24 @@ def _work_of(case, work_id: int) -> WorkItem:
     return work
 
 
+def _perform(case, operation: Callable[[], object], success: str, *, work: WorkItem | None = None):
+    """One commit per request: a refusal rolls back and shows the case again saying why (a refused
+    step form keeps what was typed); success commits, then a fragment (HTMX) or a redirect."""
+    try:
+        operation()
+    except FormInvalid as exc:
+        db.session.rollback()
+        return _render_case(case, " ".join(exc.errors), 422, forms={work.id: exc.form} if work else None)
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return _render_case(case, exc.message, exc.status)
+    db.session.commit()
+    if not htmx:
+        flash(success, "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return _render_case(case)
+
+
 @bp.post("/kasus/<number>/kerja/<int:work_id>/unggah")
 @allow(AUTHENTICATED)
 def upload(number: str, work_id: int):
@@ -142,17 +162,9 @@ def upload(number: str, work_id: int):
     if step.form and code == form_for(step).document_code(step):
         return _render_case(case, f"{code} dibuat dari formulir {form_for(step).title}; isi formulirnya.", 422)
     data = upload_file.read(storage.MAX_DOCUMENT_BYTES + 1)
-    try:
-        engine.upload_document(case, code, upload_file.filename, data, current_user, work=work,
-                               note=request.form.get("note"))
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        flash("Dokumen diunggah.", "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, lambda: engine.upload_document(case, code, upload_file.filename, data, current_user,
+                                                         work=work, note=request.form.get("note")),
+                    "Dokumen diunggah.")
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/draf")
@@ -162,16 +174,8 @@ def generate_draft(number: str, work_id: int):
 
     case = services.load_case_for(current_user, number)
     work = _work_of(case, work_id)
-    try:
-        make_draft(case, work, request.form.get("code", ""), current_user)
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        flash("Draf dibuat dari templat.", "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, lambda: make_draft(case, work, request.form.get("code", ""), current_user),
+                    "Draf dibuat dari templat.")
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/formulir")
@@ -180,20 +184,8 @@ def submit_form(number: str, work_id: int):
     """The step's form (access rule of its component): stored and rendered into the step's document."""
     case = services.load_case_for(current_user, number)
     work = _work_of(case, work_id)
-    try:
-        submitted = step_forms.submit(case, work, request.form, current_user)
-    except FormInvalid as exc:
-        db.session.rollback()
-        return _render_case(case, " ".join(exc.errors), 422, forms={work.id: exc.form})
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    message = f"Formulir tersimpan sebagai {submitted.document.code} versi {submitted.document.version}."
-    if not htmx:
-        flash(message, "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, lambda: step_forms.submit(case, work, request.form, current_user),
+                    "Formulir tersimpan; dokumennya diperbarui.", work=work)
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/formulir/draf")
@@ -216,17 +208,9 @@ def save_form_draft(number: str, work_id: int):
 def act(number: str, work_id: int):
     case = services.load_case_for(current_user, number)
     _work_of(case, work_id)
-    try:
-        engine.act(case, work_id, request.form.get("action", ""), current_user,
-                   reason=request.form.get("reason"), expected_version=request.form.get("version", type=int))
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        flash("Tindakan tercatat.", "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, lambda: engine.act(
+        case, work_id, request.form.get("action", ""), current_user, reason=request.form.get("reason"),
+        expected_version=request.form.get("version", type=int)), "Tindakan tercatat.")
 
 
 @bp.post("/kasus/<number>/tugaskan")
@@ -236,15 +220,8 @@ def assign(number: str):
     person = db.session.get(User, request.form.get("user_id", type=int) or 0)
     if person is None:
         return _render_case(case, "Pilih orang yang ditugaskan.", 422)
-    try:
-        engine.assign(case, request.form.get("slot", ""), person, current_user)
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, lambda: engine.assign(case, request.form.get("slot", ""), person, current_user),
+                    f"Ditugaskan kepada {person.full_name}.")
 
 
 @bp.get("/kasus/<number>/dokumen/<int:version_id>")
