@@ -42,9 +42,14 @@ def _with_form(flow_code: str, step_key: str, **changes):
     return {**FLOWS, flow_code: dataclasses.replace(flow, steps=steps)}
 
 
-def test_the_declared_flows_name_only_registered_forms():
+def test_the_declared_flows_name_only_registered_forms(app):
+    from portal.extensions import db
+    from portal.forms.registry import FORMS
+
     check_forms(FLOWS)
     assert FLOWS["SM"].step("disposisi").form == "disposisi"
+    for component in FORMS.values():  # its tables are known to the metadata (and so to the migrations test)
+        assert component.models and all(m.__tablename__ in db.metadata.tables for m in component.models)
 
 
 def test_a_flow_naming_an_unknown_form_stops_the_app_from_starting(monkeypatch, tmp_path):

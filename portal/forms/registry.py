@@ -2,8 +2,9 @@
 
 A flow step says `form="disposisi"`; the component registered under that name (in its own area,
 `@register_form("disposisi")`) provides its WTForms form, its typed tables, the HTMX partial shown
-in the step's action panel, who may fill it in and see it, `submit` (stores the record; flush only)
-and `render` (the record as the step's document). portal/forms/services.py runs them; the rendered
+in the step's action panel, who may fill it in (`may_fill`), `submit` (stores the record; flush
+only) and `render` (the record as the step's document). Who may *see* the record is who may see
+that document: the document's declared visibility, not a second rule here. portal/forms/services.py runs them; the rendered
 PDF takes the next version of the step's document slot, so the engine's document checks hold the
 forward transition back until the record is submitted.
 """
@@ -28,7 +29,6 @@ class StepForm:
     template: ClassVar[str] = ""  # HTMX partial for the step's action panel
     models: ClassVar[tuple[type, ...]] = ()  # its typed tables
     autosave: ClassVar[bool] = False  # long forms keep a draft while being filled in
-    autosave_delay: ClassVar[str] = "2s"
 
     # --- access ---------------------------------------------------------------------------------
     def may_fill(self, user, case, work) -> bool:
@@ -36,11 +36,6 @@ class StepForm:
         from portal.cases import engine
 
         return work.state == "open" and engine.may_act_on(user, case, work)
-
-    def may_see(self, user, case) -> bool:
-        from portal.cases import engine
-
-        return engine.can_view(user, case)
 
     # --- the form -------------------------------------------------------------------------------
     def initial(self, case, work) -> dict:
