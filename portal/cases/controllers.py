@@ -55,7 +55,7 @@ def new_case():
             return render_template("cases/new.html", flows=flows, form=form,
                                    error="Pilih jenis layanan yang tersedia untuk Anda."), 422
         participants = [line.strip() for line in form.get("participants", "").splitlines() if line.strip()]
-        if code in ("RCC", "ASKOM") and not participants:
+        if get_flow(code).has_participants and not participants:
             return render_template("cases/new.html", flows=flows, form=form,
                                    error="Daftar peserta wajib diisi (satu nama per baris)."), 422
         try:
@@ -114,6 +114,22 @@ def show(number: str):
     return _render_case(services.load_case_for(current_user, number))
 
 
+def _perform(case, done_message: str | None, operation):
+    """Run one operation of the case page: a refusal rolls back and shows its message with its
+    status; success commits once and answers with the refreshed case (HTMX) or a redirect."""
+    try:
+        operation()
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return _render_case(case, exc.message, exc.status)
+    db.session.commit()
+    if not htmx:
+        if done_message:
+            flash(done_message, "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return _render_case(case)
+
+
 def _work_of(case, work_id: int) -> WorkItem:
     work = db.session.get(WorkItem, work_id)
     if work is None or work.case_id != case.id:
@@ -131,17 +147,8 @@ def upload(number: str, work_id: int):
     if upload_file is None or not upload_file.filename:
         return _render_case(case, "Pilih berkas PDF yang akan diunggah.", 422)
     data = upload_file.read(storage.MAX_DOCUMENT_BYTES + 1)
-    try:
-        engine.upload_document(case, code, upload_file.filename, data, current_user, work=work,
-                               note=request.form.get("note"))
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        flash("Dokumen diunggah.", "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, "Dokumen diunggah.", lambda: engine.upload_document(
+        case, code, upload_file.filename, data, current_user, work=work, note=request.form.get("note")))
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/draf")
@@ -151,16 +158,8 @@ def generate_draft(number: str, work_id: int):
 
     case = services.load_case_for(current_user, number)
     work = _work_of(case, work_id)
-    try:
-        make_draft(case, work, request.form.get("code", ""), current_user)
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        flash("Draf dibuat dari templat.", "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, "Draf dibuat dari templat.",
+                    lambda: make_draft(case, work, request.form.get("code", ""), current_user))
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/tindakan")
@@ -168,17 +167,9 @@ def generate_draft(number: str, work_id: int):
 def act(number: str, work_id: int):
     case = services.load_case_for(current_user, number)
     _work_of(case, work_id)
-    try:
-        engine.act(case, work_id, request.form.get("action", ""), current_user,
-                   reason=request.form.get("reason"), expected_version=request.form.get("version", type=int))
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        flash("Tindakan tercatat.", "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, "Tindakan tercatat.", lambda: engine.act(
+        case, work_id, request.form.get("action", ""), current_user, reason=request.form.get("reason"),
+        expected_version=request.form.get("version", type=int)))
 
 
 @bp.post("/kasus/<number>/tugaskan")
@@ -188,15 +179,7 @@ def assign(number: str):
     person = db.session.get(User, request.form.get("user_id", type=int) or 0)
     if person is None:
         return _render_case(case, "Pilih orang yang ditugaskan.", 422)
-    try:
-        engine.assign(case, request.form.get("slot", ""), person, current_user)
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, None, lambda: engine.assign(case, request.form.get("slot", ""), person, current_user))
 
 
 @bp.get("/kasus/<number>/dokumen/<int:version_id>")
