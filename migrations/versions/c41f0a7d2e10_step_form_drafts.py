@@ -1,7 +1,7 @@
 """step form drafts (autosave of long step forms)
 
 Revision ID: c41f0a7d2e10
-Revises: 8b75e2241e8d
+Revises: 873d60ce1ad8
 Create Date: 2026-11-30 10:19:22.829837
 
 """
@@ -13,7 +13,7 @@ import portal.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'c41f0a7d2e10'
-down_revision = '8b75e2241e8d'
+down_revision = '873d60ce1ad8'
 branch_labels = None
 depends_on = None
 

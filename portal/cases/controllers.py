@@ -60,7 +60,7 @@ def new_case():
             return render_template("cases/new.html", flows=flows, form=form,
                                    error="Pilih jenis layanan yang tersedia untuk Anda."), 422
         participants = [line.strip() for line in form.get("participants", "").splitlines() if line.strip()]
-        if code in ("RCC", "ASKOM") and not participants:
+        if get_flow(code).has_participants and not participants:
             return render_template("cases/new.html", flows=flows, form=form,
                                    error="Daftar peserta wajib diisi (satu nama per baris)."), 422
         try:

@@ -6,7 +6,7 @@ so the draft waits in his own signing queue (not every member's) and returns to 
 """
 from __future__ import annotations
 
-from portal.flows.definition import END_OK, SLA, Flow, Step, advance, send_back
+from portal.flows.definition import END_OK, SLA, DocKind, Flow, Step, advance, doc, send_back
 
 SURAT_KELUAR_ANGGOTA = Flow(
     code="SKA",
@@ -17,9 +17,12 @@ SURAT_KELUAR_ANGGOTA = Flow(
     total_sla=SLA.hr(1),
     total_sla_from="dispatch",
     documents=(
-        ("KONSEP", "Konsep surat beserta lampiran"),
-        ("SURAT_TTD", "Surat yang sudah ditandatangani"),
-        ("BUKTI_KIRIM", "Bukti pengiriman surat"),
+        doc("KONSEP", "Konsep surat beserta lampiran",
+            DocKind.LETTER, label="Konsep surat"),
+        doc("SURAT_TTD", "Surat yang sudah ditandatangani",
+            DocKind.LETTER, label="Surat", signer="penandatangan", draft="KONSEP", series="letter", seen_by=("public",)),
+        doc("BUKTI_KIRIM", "Bukti pengiriman surat",
+            label="Bukti pengiriman"),
     ),
     steps=(
         Step(

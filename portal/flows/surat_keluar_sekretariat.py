@@ -5,7 +5,7 @@ Every letter's state and due time is visible to its sender and to PHU (monitorin
 """
 from __future__ import annotations
 
-from portal.flows.definition import END_OK, SLA, Flow, Step, advance, approve, send_back
+from portal.flows.definition import END_OK, SLA, DocKind, Flow, Step, advance, approve, doc, send_back
 
 UNIT_PENGONSEP = ("staf_sertifikasi", "koor_sertifikasi", "koor_sdm", "staf_lisensi", "cs", "phu",
                   "kabag")
@@ -19,9 +19,12 @@ SURAT_KELUAR_SEKRETARIAT = Flow(
     total_sla=SLA.hr(2),
     total_sla_from="paraf_kabag",
     documents=(
-        ("KONSEP", "Konsep surat beserta lampiran"),
-        ("SURAT_TTD", "Surat yang sudah ditandatangani"),
-        ("BUKTI_KIRIM", "Bukti pengiriman surat"),
+        doc("KONSEP", "Konsep surat beserta lampiran",
+            DocKind.LETTER, label="Konsep surat"),
+        doc("SURAT_TTD", "Surat yang sudah ditandatangani",
+            DocKind.LETTER, label="Surat", signer="penandatangan", draft="KONSEP", series="letter", seen_by=("public",)),
+        doc("BUKTI_KIRIM", "Bukti pengiriman surat",
+            label="Bukti pengiriman"),
     ),
     steps=(
         Step(

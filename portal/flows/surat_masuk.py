@@ -6,7 +6,7 @@ for the follow-up (by the routing or the disposition) also closes and archives t
 """
 from __future__ import annotations
 
-from portal.flows.definition import END_OK, SLA, Flow, Step, advance, send_back
+from portal.flows.definition import END_OK, SLA, DocKind, Flow, Step, advance, doc, send_back
 
 UNIT_TUJUAN = ("staf_sertifikasi", "koor_sertifikasi", "koor_sdm", "staf_lisensi", "cs", "phu",
                "kabag", "kasek")
@@ -18,9 +18,12 @@ SURAT_MASUK = Flow(
     number_prefix="SM",
     legend_from_decree=False,
     documents=(
-        ("SURAT", "Surat masuk (pindaian atau berkas surel)"),
-        ("DISPOSISI", "Lembar disposisi"),
-        ("TINDAK_LANJUT", "Catatan tindak lanjut"),
+        doc("SURAT", "Surat masuk (pindaian atau berkas surel)",
+            label="Surat masuk"),
+        doc("DISPOSISI", "Lembar disposisi",
+            DocKind.FORM_RECORD, label="Lembar Disposisi"),
+        doc("TINDAK_LANJUT", "Catatan tindak lanjut",
+            DocKind.FORM_RECORD, label="Catatan tindak lanjut"),
     ),
     steps=(
         Step(
