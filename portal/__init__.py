@@ -8,7 +8,7 @@ from flask import Flask
 from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
 AREAS = ("home", "accounts", "admin", "flows", "calendar", "cases", "signing", "verification",
-         "correspondence")
+         "correspondence", "numbering")
 
 
 def normalise_database_url(url: str) -> str:
