@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal.calendar.workdays import DISPOSITION_RULE
+
 
 @dataclass(frozen=True, kw_only=True)
 class Letterhead:
@@ -31,8 +33,26 @@ class Signatory:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Annex:
+    """A list printed as the letter's own Lampiran page (approved participants, invitees), after
+    the letter and signed with it; its header repeats the letter's number and date."""
+
+    judul: str  # "\n" breaks the heading line
+    kolom: tuple[str, ...]
+    baris: list[tuple[str, ...]]
+
+
+def participants_annex(names: list[str], judul: str = "DAFTAR PESERTA YANG DISETUJUI") -> Annex:
+    return Annex(judul=judul, kolom=("Nama",), baris=[(name,) for name in names])
+
+
+@dataclass(frozen=True, kw_only=True)
 class LetterContext:
-    """Surat dinas (kind "letter")."""
+    """Surat dinas (kind "letter").
+
+    The Lampiran line says "1 (satu) berkas" when ``lampiran_daftar`` is printed with the letter;
+    otherwise it shows ``lampiran``, which a caller sets only when it attaches files itself.
+    """
 
     nomor: str
     tanggal: date
@@ -45,6 +65,11 @@ class LetterContext:
     tembusan: list[str] = field(default_factory=list)
     tempat: str = "Jakarta"
     kop: Letterhead = field(default_factory=Letterhead)
+    lampiran_daftar: Annex | None = None
+
+    @property
+    def lampiran_keterangan(self) -> str:
+        return "1 (satu) berkas" if self.lampiran_daftar else (self.lampiran or "-")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,6 +230,7 @@ class DisposisiContext:
     batas_waktu: date | None = None
     tanggal_disposisi: date | None = None  # defaults to the day the letter was received
     tempat: str = "Jakarta"
+    aturan: str = DISPOSITION_RULE  # printed at the foot: the rule the portal computes due dates by
     unit_pilihan: tuple[str, ...] = DISPOSISI_UNITS
     instruksi_pilihan: tuple[str, ...] = DISPOSISI_INSTRUKSI
     kop: Letterhead = field(default_factory=Letterhead)
@@ -226,6 +252,14 @@ class DisposisiContext:
     @property
     def sifat_marked(self) -> list[tuple[str, bool]]:
         return self._marked(SIFAT_SURAT, [self.sifat])
+
+    @property
+    def ringkas(self) -> bool:
+        """Set tighter when the texts run long, so the sheet stays on one page (the form's limits:
+        note 1000, subject 300, sender 200, number 100 characters)."""
+        text = len(self.catatan) + len(self.perihal) + len(self.asal_surat) + len(self.nomor_surat)
+        choices = max(len(self.units_marked), len(self.instruksi_marked))
+        return text > 250 or choices > len(DISPOSISI_UNITS)
 
 
 # --- demo data ------------------------------------------------------------------------------
@@ -258,13 +292,14 @@ def sample_participants(count: int) -> list[Participant]:
 
 def _letter() -> LetterContext:
     return LetterContext(
-        nomor="875/BNSP/UM.00.00/VII/2021", tanggal=DECREE_DATE, sifat="Segera", lampiran="1 (satu) berkas",
+        nomor="875/BNSP/UM.00.00/VII/2021", tanggal=DECREE_DATE, sifat="Segera",
         hal="Persetujuan Permohonan RCC Asesor Kompetensi",
         kepada=["Yth. Ketua LSP Teknologi Digital", "Jl. Gatot Subroto Kav. 23", "di", "Jakarta"],
         paragraf=[
             "Menindaklanjuti surat Saudara Nomor 045/LSP-TD/VII/2021 tanggal 19 Juli 2021 perihal "
-            "Permohonan Recognition Current Competency (RCC) Asesor Kompetensi, bersama ini kami "
-            "sampaikan bahwa permohonan tersebut telah diverifikasi dan disetujui.",
+            "Permohonan Recognition of Current Competency (RCC) Asesor Kompetensi, bersama ini kami "
+            "sampaikan bahwa permohonan tersebut telah diverifikasi dan disetujui untuk peserta "
+            "sebagaimana daftar terlampir.",
             "Pelaksanaan RCC dilakukan oleh Master Asesor Penguji yang ditugaskan BNSP. Peserta yang "
             "disetujui dapat masuk ke sistem untuk melihat APL.01 dan mengisi asesmen mandiri "
             "APL.02.RCC paling lambat 5 (lima) hari kerja sebelum pelaksanaan.",
@@ -272,6 +307,8 @@ def _letter() -> LetterContext:
         ],
         penandatangan=KETUA,
         tembusan=["Wakil Ketua BNSP;", "Kepala Sekretariat BNSP;", "Koordinator SDM BNSP."],
+        lampiran_daftar=participants_annex([p.nama for p in sample_participants(6)],
+                                           "DAFTAR PESERTA RCC ASESOR KOMPETENSI YANG DISETUJUI"),
     )
 
 
@@ -287,7 +324,11 @@ def _undangan() -> UndanganContext:
         acara="Rapat Pleno Komisi Teknis Sertifikasi Asesor Kompetensi",
         penutup=["Mengingat pentingnya acara tersebut, kami mohon Bapak/Ibu hadir tepat waktu. "
                  "Atas perhatian Bapak/Ibu kami ucapkan terima kasih."],
-        lampiran="1 (satu) lembar", penandatangan=KEPALA_SEKRETARIAT,
+        penandatangan=KEPALA_SEKRETARIAT,
+        lampiran_daftar=Annex(judul="DAFTAR UNDANGAN RAPAT PLENO KOMISI TEKNIS", kolom=("Nama", "Unsur"), baris=[
+            ("Ketua Komisi Teknis BNSP", "Pimpinan rapat"), ("Anggota Komisi Teknis Bidang Sertifikasi", "Anggota"),
+            ("Anggota Komisi Teknis Bidang Lisensi", "Anggota"), ("Koordinator Sertifikasi", "Sekretariat"),
+            ("Master Asesor Penguji", "Narasumber")]),
         tembusan=["Ketua BNSP (sebagai laporan)."],
     )
 
@@ -309,7 +350,7 @@ def _spt() -> SptContext:
             Assignee(nama="Rahmat Hidayat, S.Kom.", peran="Pendamping / Observer",
                      nomor_registrasi="MET.000.004877.2017"),
         ],
-        tugas="Melaksanakan uji kompetensi Recognition Current Competency (RCC) Asesor Kompetensi "
+        tugas="Melaksanakan uji kompetensi Recognition of Current Competency (RCC) Asesor Kompetensi "
               "di LSP Teknologi Digital",
         tempat_tugas="TUK Sewaktu LSP Teknologi Digital, Jakarta",
         tanggal_mulai=date(2021, 8, 9), tanggal_selesai=date(2021, 8, 11),
@@ -347,7 +388,7 @@ def _sk() -> SkContext:
                        "sesuai rekomendasi masing-masing."),
             Diktum(isi="Sertifikat kompetensi sebagaimana dimaksud dalam Diktum KESATU:",
                    butir=["berlaku selama 3 (tiga) tahun sejak tanggal ditetapkan;",
-                          "dapat diperpanjang melalui Recognition Current Competency (RCC)."]),
+                          "dapat diperpanjang melalui Recognition of Current Competency (RCC)."]),
             Diktum(isi="Keputusan Ketua ini mulai berlaku pada tanggal ditetapkan."),
         ],
         tanggal=DECREE_DATE,
@@ -402,7 +443,7 @@ def _disposisi() -> DisposisiContext:
         nomor_agenda="SM-2021-0734", tanggal_diterima=date(2021, 7, 28),
         asal_surat="LSP Teknologi Digital", nomor_surat="045/LSP-TD/VII/2021",
         tanggal_surat=date(2021, 7, 19),
-        perihal="Permohonan Recognition Current Competency (RCC) Asesor Kompetensi",
+        perihal="Permohonan Recognition of Current Competency (RCC) Asesor Kompetensi",
         sifat="Segera", diteruskan_kepada=["Koordinator SDM", "Bagian Asesor Kompetensi (Askom)"],
         instruksi=["Tanggapi dan proses lebih lanjut", "Siapkan draf jawaban"],
         catatan="Mohon diverifikasi kelengkapan persyaratan peserta dan disiapkan draf surat "
