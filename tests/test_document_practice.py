@@ -3,6 +3,7 @@ sheet stays on one page and prints the rule the portal computes by, the Lampiran
 what is attached, names stand on name lines, and every signed kind embeds all its fonts."""
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import replace
 from datetime import datetime
@@ -112,10 +113,21 @@ def test_every_signed_kind_embeds_all_its_fonts(kind, signer, tmp_path):
     pdf = render_pdf(kind, sample_context(kind))
     box = pdf.signature_box
     signed = sign_pdf(pdf.data, signer, SignRequest(verify_url="https://portal.bnsp.test/v/uji",
-                                                    signer_name="Kunjung Masehat", page_index=box.page_index,
+                                                    signer_name="Zulkarnain Wirapratama", page_index=box.page_index,
                                                     box=box.box))
     path = tmp_path / "signed.pdf"
     path.write_bytes(signed.data)
     rows = [line.split() for line in _poppler("pdffonts", str(path)).splitlines()[2:]]
     assert rows and all(row[-5] == "yes" for row in rows), rows
-    assert "Kunjung Masehat" in _text(signed.data, tmp_path, box.page_index + 1)
+    # The stamp's words sit inside the stamp at their natural width (8 pt type).
+    page = box.page_index + 1
+    xml = _poppler("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-")
+    # pdftotext may keep a stamp line as one "word": index every token by its entry's box.
+    words = {token: tuple(map(float, w[:4])) for w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml)
+        for token in w[4].split()}
+    page_height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', xml).group(1))
+    for word in ("Ditandatangani", "Zulkarnain", "Wirapratama", "WIB"):
+        x_min, y_min, x_max, y_max = words[word]
+        assert box.x1 <= x_min and x_max <= box.x2 and page_height - box.y2 <= y_min, (word, words[word], box)
+    assert words["Ditandatangani"][2] - words["Ditandatangani"][0] < 90  # "Ditandatangani secara"

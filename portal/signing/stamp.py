@@ -2,8 +2,8 @@
 
 The text is set in an embedded OpenType font (Liberation Sans, the documents' sans face). pyHanko's
 default stamp font is an unembedded Courier, which archival PDF (PDF/A) forbids and which viewers
-substitute at will. The font is cut down once per process to the Latin glyphs a stamp can show, so
-embedding it costs little per signature.
+substitute at will. The font is cut down once per process to the Latin glyphs a stamp can show and scaled to 1000
+units per em, so embedding it costs little per signature and pyHanko's glyph widths come out right.
 """
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ def _latin_font() -> bytes:
     """The stamp font reduced to printable Latin-1 and common punctuation (names, dates)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
 
     font = TTFont(str(STAMP_FONT))
     options = subset.Options(layout_features=["kern"], name_IDs=[1, 2, 3, 4, 6], notdef_outline=True)
@@ -53,6 +54,9 @@ def _latin_font() -> bytes:
                                                                        0x201C, 0x201D, 0x2026}
     subsetter.populate(unicodes=codepoints)
     subsetter.subset(font)
+    # pyHanko writes the glyph advances unscaled into the PDF's /W array, which is in 1/1000 em:
+    # a 2048-unit TrueType font would set every letter twice as wide as drawn.
+    scale_upem(font, 1000)
     out = BytesIO()
     font.save(out)
     return out.getvalue()
