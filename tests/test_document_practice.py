@@ -131,3 +131,20 @@ def test_every_signed_kind_embeds_all_its_fonts(kind, signer, tmp_path):
         x_min, y_min, x_max, y_max = words[word]
         assert box.x1 <= x_min and x_max <= box.x2 and page_height - box.y2 <= y_min, (word, words[word], box)
     assert words["Ditandatangani"][2] - words["Ditandatangani"][0] < 90  # "Ditandatangani secara"
+
+
+def test_stamps_signed_in_parallel_threads_share_the_font_safely(signer, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    pdf = render_pdf("letter", sample_context("letter"))
+    box = pdf.signature_box
+    names = [f"Penanda Tangan {chr(65 + i)}" for i in range(8)]
+
+    def sign(name):
+        return sign_pdf(pdf.data, signer, SignRequest(verify_url="https://portal.bnsp.test/v/uji", signer_name=name,
+                                                      page_index=box.page_index, box=box.box)).data
+
+    with ThreadPoolExecutor(4) as pool:
+        signed = list(pool.map(sign, names))
+    for name, data in zip(names, signed):
+        assert name in _text(data, tmp_path, 1)

@@ -7,6 +7,7 @@ units per em, so embedding it costs little per signature and pyHanko's glyph wid
 """
 from __future__ import annotations
 
+import copy
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,10 +17,11 @@ from pathlib import Path
 
 import qrcode
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.font.api import FontEngine
+from pyhanko.pdf_utils.font.opentype import CIDFontType2, GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.qr import PdfStreamQRImage
 from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.pdf_utils.writer import init_xobject_dictionary
+from pyhanko.pdf_utils.writer import PdfFileWriter, init_xobject_dictionary
 from pyhanko.stamp import QRStampStyle
 from pyhanko.stamp.qr import QRStamp
 
@@ -62,25 +64,61 @@ def _latin_font() -> bytes:
     return out.getvalue()
 
 
-class _PreparedFontAccumulator(GlyphAccumulator):
-    """Embeds the prepared Latin font as it is, instead of cutting a new subset per stamp.
+class _SharedFontAccumulator(GlyphAccumulator):
+    """Looks glyph widths up once per process: fontTools builds a glyph object per lookup."""
 
-    pyHanko would subset and re-serialise the font for every signature (about 17 ms, four times
-    the rest of the stamp); the prepared font is already small, so it goes in unchanged.
+    _widths: dict[int, tuple[int, int]]
+
+    def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
+        found = self._glyphs.get(glyph_id)
+        if found is None:
+            found = self._widths.get(glyph_id)
+            if found is None:
+                found = self._widths[glyph_id] = super()._get_cid_and_width(glyph_id)
+            self._glyphs[glyph_id] = found
+        return found
+
+
+@lru_cache(maxsize=8)
+def _prototype(font_size: int) -> GlyphAccumulator:
+    """One parsed copy of the prepared font per process (HarfBuzz face, fontTools tables).
+
+    Parsing it costs a few milliseconds; every stamp shares it read-only, so its lazy caches are
+    filled here, before any sharing.
     """
+    proto = _SharedFontAccumulator(writer=PdfFileWriter(stream_xrefs=False), font_handle=BytesIO(_latin_font()),
+                                   font_size=font_size, ot_script_tag="latn", writing_direction="ltr")
+    proto._widths = {}
+    _ = proto._reverse_cmap
+    return proto
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._subset_created = True  # glyph ids stay those of the prepared font
-        def set_font_file(writer, cidfont=self.cidfont_obj):
-            stream = generic.StreamObject(
-                {generic.NameObject("/Filter"): generic.NameObject("/FlateDecode")},
-                encoded_data=_latin_font_deflated())
-            ref = writer.add_object(stream)
-            cidfont._font_descriptor[generic.NameObject("/FontFile2")] = ref
-            return ref
 
-        self.cidfont_obj.set_font_file = set_font_file
+def _accumulator(writer, font_size: int, obj_stream) -> GlyphAccumulator:
+    """A glyph accumulator for one signature, sharing the prototype's parsed font.
+
+    Its glyphs and font objects belong to ``writer``; the font program is embedded as prepared
+    (pyHanko would subset and re-serialise it for every signature, about 17 ms, four times the
+    rest of the stamp; the prepared font is already small).
+    """
+    proto = _prototype(font_size)
+    engine = copy.copy(proto)
+    base_ps_name = proto.cidfont_obj.name.split("+", 1)[1]
+    FontEngine.__init__(engine, writer, base_ps_name, embedded_subset=True, obj_stream=obj_stream,
+                        font_size=font_size)
+    engine._font_ref = writer.allocate_placeholder()
+    engine.cidfont_obj = cidfont = CIDFontType2(proto.tt, base_ps_name, engine.subset_prefix)
+    engine._glyphs, engine._cid_to_unicode = {}, {}
+    engine._subset_created, engine._write_prepared = True, False  # glyph ids stay the prepared font's
+
+    def set_font_file(target_writer):
+        stream = generic.StreamObject({generic.NameObject("/Filter"): generic.NameObject("/FlateDecode")},
+                                      encoded_data=_latin_font_deflated())
+        ref = target_writer.add_object(stream)
+        cidfont._font_descriptor[generic.NameObject("/FontFile2")] = ref
+        return ref
+
+    cidfont.set_font_file = set_font_file
+    return engine
 
 
 @lru_cache(maxsize=1)
@@ -90,14 +128,12 @@ def _latin_font_deflated() -> bytes:
 
 @dataclass(frozen=True)
 class _EmbeddedFontFactory(GlyphAccumulatorFactory):
-    """GlyphAccumulatorFactory reading the prepared font from memory instead of a file."""
+    """GlyphAccumulatorFactory handing out accumulators over the prepared font (see _accumulator)."""
 
     def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
             obj_stream = writer.prepare_object_stream()
-        return _PreparedFontAccumulator(writer=writer, font_handle=BytesIO(_latin_font()),
-                                        font_size=self.font_size, obj_stream=obj_stream,
-                                        ot_script_tag="latn", writing_direction="ltr")
+        return _accumulator(writer, self.font_size, obj_stream)
 
 
 STAMP_TEXT_STYLE = TextBoxStyle(
