@@ -65,9 +65,30 @@ def _latin_font() -> bytes:
 
 
 class _SharedFontAccumulator(GlyphAccumulator):
-    """Looks glyph widths up once per process: fontTools builds a glyph object per lookup."""
+    """Looks glyph widths up, and shapes a line of stamp text, once per process: the same lines
+    ("Ditandatangani secara", the signer's name) recur on every document of a batch."""
 
     _widths: dict[int, tuple[int, int]]
+    _shapes: dict[tuple[str, bool], tuple]
+    SHAPES_KEPT = 4096
+
+    def shape(self, txt: str, with_actual_text: bool = True):
+        key = (txt, with_actual_text)
+        hit = self._shapes.get(key)
+        if hit is None:
+            # Shape on empty glyph records to learn exactly what this line adds to them.
+            own = self._glyphs, self._cid_to_unicode
+            self._glyphs, self._cid_to_unicode = {}, {}
+            try:
+                hit = (super().shape(txt, with_actual_text), self._glyphs, self._cid_to_unicode)
+            finally:
+                self._glyphs, self._cid_to_unicode = own
+            if len(self._shapes) < self.SHAPES_KEPT:
+                self._shapes[key] = hit
+        result, glyphs, to_unicode = hit
+        self._glyphs.update(glyphs)
+        self._cid_to_unicode.update(to_unicode)
+        return result
 
     def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
         found = self._glyphs.get(glyph_id)
@@ -88,7 +109,7 @@ def _prototype(font_size: int) -> GlyphAccumulator:
     """
     proto = _SharedFontAccumulator(writer=PdfFileWriter(stream_xrefs=False), font_handle=BytesIO(_latin_font()),
                                    font_size=font_size, ot_script_tag="latn", writing_direction="ltr")
-    proto._widths = {}
+    proto._widths, proto._shapes = {}, {}
     _ = proto._reverse_cmap
     return proto
 
