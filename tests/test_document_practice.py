@@ -148,3 +148,21 @@ def test_stamps_signed_in_parallel_threads_share_the_font_safely(signer, tmp_pat
         signed = list(pool.map(sign, names))
     for name, data in zip(names, signed):
         assert name in _text(data, tmp_path, 1)
+
+
+@pytest.mark.parametrize("kind", ["letter", "undangan", "spt", "sk", "berita_acara", "certificate"])
+def test_a_number_given_at_signing_stands_wherever_the_document_shows_it(kind, tmp_path):
+    from portal.documents.contexts import with_number
+
+    number = "BNSP-LSP-2630-ID" if kind == "certificate" else "KEP.2630/BNSP/XI/2026"
+    context = with_number(sample_context(kind), number)
+    if kind == "sk":
+        from portal.documents.contexts import sample_participants
+
+        context = replace(context, peserta=sample_participants(60))
+    pdf = render_pdf(kind, context)
+    for page in range(1, pdf.page_count + 1):
+        assert number in _text(pdf.data, tmp_path, page), f"page {page} of {pdf.page_count}"
+    if kind == "sk":
+        annex = _text(pdf.data, tmp_path, pdf.signature_boxes[1].page_index + 1)
+        assert pdf.page_count >= 3 and annex.count(number) >= 1

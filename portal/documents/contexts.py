@@ -6,7 +6,7 @@ templates format them in Indonesian.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from portal.calendar.workdays import DISPOSITION_RULE
@@ -260,6 +260,19 @@ class DisposisiContext:
         text = len(self.catatan) + len(self.perihal) + len(self.asal_surat) + len(self.nomor_surat)
         choices = max(len(self.units_marked), len(self.instruksi_marked))
         return text > 250 or choices > len(DISPOSISI_UNITS)
+
+
+# Where each kind carries its own official number (the templates repeat it from there: number
+# line, SK annex header, page footers). The lembar disposisi carries the agenda number instead.
+NUMBER_FIELD: dict[type, str] = {
+    LetterContext: "nomor", UndanganContext: "nomor", SptContext: "nomor", SkContext: "nomor",
+    BeritaAcaraContext: "nomor", CertificateContext: "nomor_sertifikat",
+}
+
+
+def with_number(context, number: str):
+    """The same document carrying ``number`` (e.g. reserved at signing) wherever it shows it."""
+    return replace(context, **{NUMBER_FIELD[type(context)]: number})
 
 
 def sample_context(kind: str):
