@@ -165,3 +165,21 @@ def test_admin_edits_a_series_and_sees_the_next_number(login_as):
     assert preview.status_code == 200 and "KEP.9/X" in preview.text and "<html" not in preview.text
     assert admin.get("/admin/penomoran/tidak-ada").status_code == 404
     assert login_as("phu").get("/admin/penomoran/").status_code == 403
+
+
+def test_admin_records_a_void_and_bad_input_keeps_the_form(login_as, db):
+    admin = login_as("admin")
+    year = to_wib(_now()).year
+    services.reserve_number("sk", _now())
+    db.session.commit()
+    bad = admin.post("/admin/penomoran/sk", data={"name": "SK", "pattern": "KEP.{seq}/BNSP/{bulan_romawi}/{tahun}",
+                                                  "classification": "", "reset": "tahunan", "next_sequence": "dua"})
+    assert bad.status_code == 422 and "harus berupa angka" in bad.text and 'value="SK"' in bad.text
+    refused = admin.post("/admin/penomoran/sk/batal", data={"sequence": "5", "year": str(year), "reason": "uji"})
+    assert refused.status_code == 422 and "belum pernah diberikan" in refused.text
+    done = admin.post("/admin/penomoran/sk/batal", data={"sequence": "1", "year": str(year),
+                                                         "reason": "Konsep ditarik pemohon"})
+    assert done.status_code == 302
+    page = admin.get("/admin/penomoran/sk")
+    assert "Konsep ditarik pemohon" in page.text and "KEP.1/BNSP/" in page.text
+    assert db.session.scalars(select(NumberVoid)).one().voided_by_id == admin.user.id
