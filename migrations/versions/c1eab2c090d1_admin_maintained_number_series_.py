@@ -5,7 +5,7 @@ format. The licence register runs on across years: its counter moves to year 0, 
 the highest number given so far.
 
 Revision ID: c1eab2c090d1
-Revises: 8b75e2241e8d
+Revises: d5e2b8a91c34
 Create Date: 2026-11-30 10:16:04.506154
 
 """
@@ -28,7 +28,7 @@ SERIES = [
 
 # revision identifiers, used by Alembic.
 revision = 'c1eab2c090d1'
-down_revision = '8b75e2241e8d'
+down_revision = 'd5e2b8a91c34'
 branch_labels = None
 depends_on = None
 

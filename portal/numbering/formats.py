@@ -115,8 +115,12 @@ def format_number(series: str, sequence: int, on: date, classification: str | No
     return render_pattern(pattern, sequence, on, classification)
 
 
+# The number series a flow file's document declaration may name in `series=` (code -> name).
+SERIES: dict[str, str] = {code: default.name for code, default in DEFAULT_SERIES.items()}
+
+
 def series_key(series: str, classification: str = "") -> str:
     """Letters share one sequence per year whatever their classification, as the agenda book does."""
-    if series not in DEFAULT_SERIES:
+    if series not in SERIES:
         raise KeyError(series)
     return series
