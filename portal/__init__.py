@@ -89,5 +89,8 @@ def _register_areas(app: Flask) -> None:
     from portal.cli import register_cli
 
     register_cli(app)
+    from portal.ops.cli import register_ops_cli
+
+    register_ops_cli(app)
     # Every model must be imported for create_all() and Alembic autogenerate.
     import portal.models  # noqa: F401
