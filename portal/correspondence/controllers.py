@@ -46,9 +46,9 @@ def _choices() -> dict:
 
 def _list_page(template: str, title: str, *, created_by: int | None = None, extra: dict | None = None):
     filters = sla.Filters.from_args(request.args)
-    statuses = sla.letters_for(current_user, filters, created_by=created_by)
-    page = sla.paginate(statuses, request.args.get("page", 1, type=int))
-    context = dict(filters=filters, page=page, counts=sla.counts(statuses), title=title,
+    page, counts = sla.letters_page(current_user, filters, request.args.get("page", 1, type=int),
+                                    created_by=created_by)
+    context = dict(filters=filters, page=page, counts=counts, title=title,
                    endpoint=request.endpoint, can_draft=bool(current_user.role_codes & set(DRAFTERS)),
                    **_choices(), **(extra or {}))
     if htmx and htmx.target == "letter-list":
