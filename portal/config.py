@@ -58,6 +58,9 @@ class Config:
     SIGNING_PROCESSES = 2
     SIGNING_LEASE_SECONDS = 60
 
+    METRICS_TOKEN: str | None = None  # bearer token Prometheus sends to GET /metrics
+    LOG_FORMAT = "text"  # text | json (one JSON object per line, with the request id)
+
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # largest upload accepted, in bytes
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
@@ -74,6 +77,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    LOG_FORMAT = "json"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SESSION_COOKIE_SAMESITE = "Strict"
