@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', portal.core.types.UTCDateTime(), nullable=True),
     sa.Column('search_text', sa.Text(), nullable=True),
+    sa.Column('viewers', sa.Text(), nullable=True),
     sa.Column('started_at', portal.core.types.UTCDateTime(), nullable=True),
     sa.Column('due_at', portal.core.types.UTCDateTime(), nullable=True),
     sa.Column('open_due_at', portal.core.types.UTCDateTime(), nullable=True),

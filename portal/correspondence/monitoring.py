@@ -27,7 +27,6 @@ from portal.cases import engine
 from portal.cases.models import Case, WorkItem
 from portal.core.dates import WIB, format_date_id, format_datetime_id, utcnow
 from portal.correspondence import letters, sla_index
-from portal.correspondence.access import may_view_secret
 from portal.correspondence.letters import MAIL_FLOWS, SIFAT
 from portal.extensions import db
 from portal.flows.registry import get_flow
@@ -253,11 +252,7 @@ def index_query(user, filters: Filters, created_by: int | None = None):
     if filters.q:
         escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(row.search_text.like(f"%{escaped}%", escape="\\"))
-    # Secret letters: correspondence.access decides, on the few secret rows only.
-    secret = db.session.scalars(select(Case).join(row, row.case_id == Case.id).where(row.sifat == "rahasia")).all()
-    hidden = [c.id for c in secret if not may_view_secret(user, c)]
-    if hidden:
-        query = query.where(row.case_id.not_in(hidden))
+    query = query.where(sla_index.visible_to(user))
     return query.order_by(row.created_at.desc(), row.case_id.desc())
 
 

@@ -45,6 +45,8 @@ class LetterIndex(db.Model):
     created_by_id: Mapped[int | None]
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     search_text: Mapped[str | None] = mapped_column(Text)
+    # Secret letters: who may see them, as "|u:<user id>|r:<role>|" (see viewers_text).
+    viewers: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # whole-letter clock (Surat Keluar)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     open_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # earliest due among open steps
@@ -131,11 +133,31 @@ def _rows_for(ids: list[int], calendar: WorkCalendar, now: datetime) -> list[dic
             case_id=letter.id, stale=False, flow_code=letter.flow_code, state=letter.state,
             sifat=data.get("sifat"), created_by_id=letter.created_by_id, created_at=letter.created_at,
             search_text=" | ".join(str(s) for s in searched if s).lower(),
+            viewers=viewers_text(letter) if data.get("sifat") == "rahasia" else None,
             started_at=started, due_at=due, open_due_at=min(open_dues, default=None),
             late_done=any(w.state == "done" and w.due_at and w.completed_at and w.completed_at > w.due_at
                           for w in own),
             final_state=letter_status(letter, own, calendar, now).sla_state if letter.state != "berjalan" else None))
     return rows
+
+
+def viewers_text(letter: Case) -> str:
+    """The people and roles correspondence.access.may_view_secret lets see this letter (PHU aside)."""
+    data = letter.data or {}
+    users = {letter.created_by_id, *data.get("addressee_user_ids", []),
+             *(uid for ids in data.get("assignees", {}).values() for uid in ids)}
+    names = sorted({f"u:{uid}" for uid in users if uid is not None} | {f"r:{r}" for r in data.get("addressee_roles", [])})
+    return "|" + "|".join(names) + "|"
+
+
+def visible_to(user):
+    """SQL condition, the same rule as correspondence.access.may_view_secret for secret letters;
+    every other letter is visible to the internal staff these lists are for."""
+    if "phu" in user.role_codes:
+        return literal(True)
+    row = LetterIndex
+    return or_(row.sifat.is_(None), row.sifat != "rahasia", row.viewers.like(f"%|u:{int(user.id)}|%"),
+               *(row.viewers.like(f"%|r:{role}|%") for role in sorted(user.role_codes)))
 
 
 # --- reading ---------------------------------------------------------------------------------------
