@@ -55,7 +55,7 @@ VARIANTS = (
     ("monitoring ?alur=SKS&status=berjalan", "/surat/monitoring?alur=SKS&status=berjalan"),
     ("monitoring ?page=200", "/surat/monitoring?page=200"),
     ("search ?q=<sender word>", "/surat/?q=Perindustrian"),
-    ("search ?q=<agenda number>", "/surat/?q=SM-00012345"),
+    ("search ?q=<agenda number>", "/surat/?q=SM-00000500"),
     ("search ?dari=..&sampai=..", "/surat/?dari={since}&sampai={until}"),
 )
 
