@@ -7,9 +7,10 @@ only changes when the case does: the whole-letter clock (start, due), the earlie
 the open steps, whether a finished step was late, a finished letter's final verdict. The SLA state
 at a moment `now` is then a SQL CASE over those columns (`sla_state_expr`).
 
-Rows are derived. A flush that changes a mail case (or the holiday calendar) marks its row stale
-(session listener below); `refresh()`, run before a list is read, recomputes stale rows and adds
-rows for letters that have none yet (e.g. after the migration), a constant number of queries.
+Rows are derived. A flush that adds or changes a mail case (or the holiday calendar) marks its row
+stale (session listener below); `refresh()`, run before a list is read, recomputes stale rows (and,
+when the table is empty, e.g. right after the migration, indexes every letter), in a constant
+number of queries.
 The rows shown on a page are judged again from their work items, so a row refreshed a moment
 before a concurrent change never shows a wrong state; the counts catch up at the next change.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, Text, and_, case, event, func, literal, or_, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, and_, case, event, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -86,10 +87,9 @@ def refresh(calendar: WorkCalendar, now: datetime) -> int:
     """Recompute stale rows and make the missing ones; returns how many rows were written."""
     flows = mail_flows()
     stale = set(db.session.scalars(select(LetterIndex.case_id).where(LetterIndex.stale)))
-    last = db.session.scalar(select(func.max(LetterIndex.case_id)))
-    newest = db.session.scalar(select(func.max(Case.id)).where(Case.flow_code.in_(flows)))
-    if newest is not None and (last is None or newest > last):
-        stale |= set(db.session.scalars(select(Case.id).where(Case.flow_code.in_(flows), Case.id > (last or 0))))
+    if not stale and db.session.scalar(select(LetterIndex.case_id).limit(1)) is None:
+        # No rows at all (just migrated, or letters written without the ORM): index every letter.
+        stale = set(db.session.scalars(select(Case.id).where(Case.flow_code.in_(flows))))
     if not stale:
         return 0
     ids = sorted(stale)

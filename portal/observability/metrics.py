@@ -34,7 +34,9 @@ def init_metrics(app: Flask) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.MultiProcessCollector(registry)
-        latency = Histogram("portal_request_seconds", "Request latency per endpoint", ["endpoint", "method"])
+        # Written to the shared folder; summed over every gunicorn worker when scraped.
+        latency = Histogram("portal_request_seconds", "Request latency per endpoint", ["endpoint", "method"],
+                            registry=None)
     else:
         latency = Histogram("portal_request_seconds", "Request latency per endpoint", ["endpoint", "method"],
                             registry=registry)
