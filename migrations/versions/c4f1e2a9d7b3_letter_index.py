@@ -41,12 +41,13 @@ def upgrade():
     with op.batch_alter_table('letter_index', schema=None) as batch_op:
         batch_op.create_index('ix_letter_index_created', ['created_at', 'case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_letter_index_sifat'), ['sifat'], unique=False)
-        batch_op.create_index(batch_op.f('ix_letter_index_stale'), ['stale'], unique=False)
+        batch_op.create_index('ix_letter_index_stale', ['case_id'], unique=False,
+                              postgresql_where=sa.text('stale'), sqlite_where=sa.text('stale'))
 
 
 def downgrade():
     with op.batch_alter_table('letter_index', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_letter_index_stale'))
+        batch_op.drop_index('ix_letter_index_stale')
         batch_op.drop_index(batch_op.f('ix_letter_index_sifat'))
         batch_op.drop_index('ix_letter_index_created')
     op.drop_table('letter_index')

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, Text, and_, case, event, literal, or_, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, and_, case, event, literal, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -36,10 +36,14 @@ CHUNK = 500
 
 class LetterIndex(db.Model):
     __tablename__ = "letter_index"
-    __table_args__ = (Index("ix_letter_index_created", "created_at", "case_id"),)
+    __table_args__ = (
+        Index("ix_letter_index_created", "created_at", "case_id"),
+        # Only the few stale rows are in it: finding them costs nothing whatever the table's size.
+        Index("ix_letter_index_stale", "case_id", postgresql_where=text("stale"), sqlite_where=text("stale")),
+    )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
-    stale: Mapped[bool] = mapped_column(default=True, index=True)
+    stale: Mapped[bool] = mapped_column(default=True)
     flow_code: Mapped[str | None] = mapped_column(String(10))
     state: Mapped[str | None] = mapped_column(String(20))
     sifat: Mapped[str | None] = mapped_column(String(20), index=True)
