@@ -559,9 +559,23 @@ def registry_redis(app, monkeypatch, request):
     except redis.RedisError as exc:
         pytest.skip(f"no Redis at {url} (set TEST_REDIS_URL): {exc}")
     monkeypatch.setitem(app.config, "REDIS_URL", url)
+    _wait_for_memory_registry(app)
     yield client
     client.flushdb()
     client.close()
+
+
+def _wait_for_memory_registry(app) -> None:
+    """The process's in-memory registry subscribes and loads in a thread of its own: let it finish
+    first, so it cannot load rows a test then changes behind its back."""
+    import time
+
+    from portal.verification import readmodel
+
+    with app.app_context():
+        deadline = time.monotonic() + 10
+        while readmodel._local_registry() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 def _change_behind_redis(req, **values) -> None:
