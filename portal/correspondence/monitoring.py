@@ -236,7 +236,9 @@ def letters_for(user, filters: Filters, *, now: datetime | None = None, created_
 def index_query(user, filters: Filters, created_by: int | None = None):
     """The letter_index rows `user` may see that match the filters (no SLA filter), newest first."""
     row = sla_index.LetterIndex
-    query = select(row).where(row.flow_code.in_([filters.flow] if filters.flow else list(MAIL_FLOWS)))
+    query = select(row)  # every row is a letter (one of MAIL_FLOWS)
+    if filters.flow:
+        query = query.where(row.flow_code == filters.flow)
     if created_by is not None:
         query = query.where(row.created_by_id == created_by)
     if filters.state == "berjalan":
