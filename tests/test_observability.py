@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.cases.models import WorkItem
 from portal.core.dates import utcnow
-from portal.observability.logs import JsonFormatter
+from portal.observability.logs import JsonFormatter, RequestIdFilter
 from tests.services import free_port
 
 TOKEN = "token-pemantau-uji-123"
@@ -54,13 +54,34 @@ def test_metrics_show_latency_per_endpoint_and_open_work_due_and_late(app, db, c
     assert "/kasus/" not in text  # series per endpoint, never per raw URL
 
 
-def test_every_response_carries_a_request_id_that_the_json_log_line_repeats(app, client, caplog):
-    with caplog.at_level(logging.INFO, logger="portal.access"):
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self.addFilter(RequestIdFilter())
+        self.setFormatter(JsonFormatter())
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+def test_every_response_carries_a_request_id_that_the_json_log_line_repeats(app, client, monkeypatch):
+    access = logging.getLogger("portal.access")
+    handler = _Lines()
+    # Other libraries' logging setup (dictConfig) may have disabled or silenced existing loggers.
+    monkeypatch.setattr(access, "disabled", False)
+    level = access.level
+    access.setLevel(logging.INFO)  # setLevel, not the attribute: it also clears the logger's cache
+    access.addHandler(handler)
+    try:
         first = client.get("/akun/masuk", headers={"X-Request-ID": "dari-klien-palsu-123"})
         second = client.get("/akun/masuk")
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
     ids = [first.headers["X-Request-ID"], second.headers["X-Request-ID"]]
     assert ids[0] != ids[1] and "dari-klien-palsu-123" not in ids  # no proxy configured: ours, not the client's
-    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "portal.access"]
+    lines = [json.loads(line) for line in handler.lines]
     assert [line["request_id"] for line in lines] == ids
     assert lines[0]["status"] == 200 and lines[0]["path"] == "/akun/masuk" and lines[0]["duration_ms"] >= 0
 
