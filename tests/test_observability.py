@@ -44,6 +44,10 @@ def test_metrics_show_latency_per_endpoint_and_open_work_due_and_late(app, db, c
     works[1].due_at = utcnow() + timedelta(days=30)
     db.session.commit()
     lsp.get("/kasus")
+    from portal.mail.outbox import queue_mail
+
+    queue_mail("lsp@uji.test", "Pemberitahuan", "Isi")  # flushed, not committed: the worker has not run
+    db.session.flush()
 
     text = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).get_data(as_text=True)
     assert _metric(text, "portal_work_items_open", flow="LIS", status="late") == 1
@@ -51,6 +55,7 @@ def test_metrics_show_latency_per_endpoint_and_open_work_due_and_late(app, db, c
     assert _metric(text, "portal_request_seconds_count", endpoint="cases.new_case", method="POST") >= 2
     assert _metric(text, "portal_signatures_total") == 0
     assert _metric(text, "portal_signing_batches_running") == 0
+    assert _metric(text, "portal_mail_outbox_backlog", state="menunggu") == 1
     assert "/kasus/" not in text  # series per endpoint, never per raw URL
 
 

@@ -1,7 +1,7 @@
 """letter_index: letters as index rows, so monitoring and search filter and page in SQL
 
 Revision ID: c4f1e2a9d7b3
-Revises: 8b75e2241e8d
+Revises: d5e2b8a91c34
 Create Date: 2026-11-30 10:40:00
 
 """
@@ -13,7 +13,7 @@ import portal.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'c4f1e2a9d7b3'
-down_revision = '8b75e2241e8d'
+down_revision = 'd5e2b8a91c34'
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from portal.accounts.blueprint import bp
 from portal.audit.services import record
 from portal.core.access import AUTHENTICATED, allow, public
 from portal.extensions import db
-from portal.mail.outbox import send_mail
+from portal.mail.outbox import queue_mail
 
 
 def _safe_next(target: str | None) -> str:
@@ -81,13 +81,13 @@ def register():
         except services.AccountError as exc:
             db.session.rollback()
             return render_template("accounts/register.html", error=str(exc), form=form), 422
-        db.session.commit()
         link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("accounts.confirm", token=token)
-        send_mail(user.email, "Konfirmasi pendaftaran Portal BNSP",
+        queue_mail(user.email, "Konfirmasi pendaftaran Portal BNSP",
                   f"Yth. {user.full_name},\n\nTerima kasih telah mendaftarkan "
                   f"{user.organisation.name} di Portal Layanan BNSP.\n"
                   f"Konfirmasi alamat e-mail Anda melalui tautan berikut (berlaku 3 hari):\n\n{link}\n\n"
                   f"Jika Anda tidak merasa mendaftar, abaikan e-mail ini.\n\nBNSP")
+        db.session.commit()  # the account and its confirmation mail together, or neither
         return render_template("accounts/registered.html", email=user.email)
     return render_template("accounts/register.html", error=None, form=form)
 

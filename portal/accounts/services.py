@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -17,17 +16,13 @@ from sqlalchemy import delete, func, select
 from portal.accounts.models import LoginAttempt, Organisation, User, UserRole
 from portal.audit.services import record
 from portal.core.dates import utcnow
+from portal.core.passwords import hasher
 from portal.extensions import db
 from portal.flows.roles import EXTERNAL_ROLES, ROLES
 
 
 
-def _hasher() -> PasswordHasher:
-    # Production uses argon2-cffi's defaults (RFC 9106 low-memory profile); tests turn the cost down.
-    config = current_app.config
-    return PasswordHasher(time_cost=config.get("ARGON2_TIME_COST", 3),
-                          memory_cost=config.get("ARGON2_MEMORY_COST", 65536),
-                          parallelism=config.get("ARGON2_PARALLELISM", 4))
+_hasher = hasher  # argon2, shared with the signing PINs
 
 MIN_PASSWORD_LENGTH = 8
 USERNAME_RE = re.compile(r"^[a-z0-9_.-]{2,80}$")

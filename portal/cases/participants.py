@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.cases.models import Case, CaseItem
+from portal.cases.signals import on_effect
+from portal.cases.timeline import log
 from portal.extensions import db
 
 
@@ -47,11 +49,11 @@ def _notify(case: Case, created) -> None:
 
     if not created or not has_app_context():
         return
-    from portal.mail.outbox import send_mail
+    from portal.mail.outbox import queue_mail
 
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     for user, password in created:
-        send_mail(user.email, f"Akun Portal BNSP untuk {case.number}",
+        queue_mail(user.email, f"Akun Portal BNSP untuk {case.number}",
                   f"Yth. {user.full_name},\n\nPermohonan {case.number} telah disetujui. Anda dapat masuk ke "
                   f"{base}/akun/masuk dengan nama pengguna {user.username} dan kata sandi sementara "
                   f"{password}.\nSegera ganti kata sandi setelah masuk. Di portal Anda dapat melihat APL.01 "
@@ -61,7 +63,7 @@ def _notify(case: Case, created) -> None:
 def generate_certificates(case: Case, flow, step, actor) -> int:
     """One certificate document per participant who finished, stored in the step's slot."""
     from portal.cases.certificates import certificate_pdf
-    from portal.cases.engine import upload_document
+    from portal.cases.documents import upload_document
 
     code = step.produces[0]
     count = 0
@@ -75,3 +77,16 @@ def generate_certificates(case: Case, flow, step, actor) -> int:
         count += 1
     db.session.flush()
     return count
+
+
+@on_effect("create_participant_accounts")
+def _accounts_on_numbering(case, flow, step, actor, **_) -> None:
+    created = create_accounts_for(case, actor)
+    if created:
+        log(case, actor, "system", f"Akun peserta dibuat: {len(created)} peserta", step_key=step.key)
+
+
+@on_effect("generate_certificates")
+def _certificates_for_sk(case, flow, step, actor, **_) -> None:
+    count = generate_certificates(case, flow, step, actor)
+    log(case, actor, "system", f"Sertifikat dibuat untuk {count} peserta", step_key=step.key)

@@ -10,7 +10,7 @@ read from the database at scrape time, so every app process reports the same num
 - portal_signing_batches_running                     batches a worker is signing now
 - portal_task_queue_pending                          tasks waiting in the Huey queue (Redis or SQLite)
 - portal_work_items_open{flow,status}                open work items: status late / due_today / on_track
-- portal_mail_outbox_backlog                         mails not sent yet (see outbox_backlog)
+- portal_mail_outbox_backlog{state}                  mails not sent yet: menunggu, gagal
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from flask import Flask, current_app, g, request
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from sqlalchemy import case, column, func, inspect, select, table
+from sqlalchemy import case, func, select
 
 from portal.core.dates import WIB, utcnow
 from portal.extensions import db
@@ -86,9 +86,10 @@ class PortalCollector:
         if pending is not None:
             yield GaugeMetricFamily("portal_task_queue_pending", "Tasks waiting in the queue", value=pending)
         yield work_items_family()
-        backlog = outbox_backlog()
-        if backlog is not None:
-            yield GaugeMetricFamily("portal_mail_outbox_backlog", "Mails waiting to be sent", value=backlog)
+        backlog = GaugeMetricFamily("portal_mail_outbox_backlog", "Mails not sent yet, per state", labels=["state"])
+        for state, count in outbox_backlog().items():
+            backlog.add_metric([state], count)
+        yield backlog
 
 
 def work_items_family() -> GaugeMetricFamily:
@@ -116,14 +117,11 @@ def task_queue_pending() -> int | None:
         return None
 
 
-def outbox_backlog() -> int | None:
-    """Mails waiting to be sent. Hook for the mail outbox (a `mail_outbox` table whose rows get a
-    `sent_at` when the worker has sent them): its unsent rows. Without that table mail leaves at
-    once (SMTP) or lands in the local .eml folder, so there is no backlog to report: no metric."""
-    inspector = inspect(db.engine)
-    if not inspector.has_table("mail_outbox"):
-        return None
-    if "sent_at" not in {c["name"] for c in inspector.get_columns("mail_outbox")}:
-        return None
-    outbox = table("mail_outbox", column("sent_at"))
-    return db.session.scalar(select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None)))
+def outbox_backlog() -> dict[str, int]:
+    """Mails in the outbox (portal/mail: the worker sends them after the commit) per state:
+    menunggu (waiting or retrying) and gagal (given up); terkirim is history, not backlog."""
+    from portal.mail.models import OutgoingMail
+
+    rows = db.session.execute(select(OutgoingMail.state, func.count()).where(OutgoingMail.state != "terkirim")
+                              .group_by(OutgoingMail.state))
+    return {"menunggu": 0, "gagal": 0, **{state: count for state, count in rows}}
