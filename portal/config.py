@@ -58,6 +58,7 @@ class Config:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # largest upload accepted, in bytes
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_CLIENT_MAX_FAILURES = 20  # per client address in the same window, over all accounts
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
