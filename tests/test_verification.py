@@ -359,7 +359,7 @@ def _zip_bomb_pdf() -> bytes:
 
 @pytest.mark.parametrize("kind, status, message", [
     ("empty", 400, "Berkas kosong"),
-    ("not_pdf", 415, "Berkas bukan dokumen PDF"),
+    ("not_pdf", 415, "Berkas bukan PDF"),
     ("encrypted", 422, "PDF terenkripsi"),
     ("truncated", 422, "terpotong"),
     ("oversized", 413, "Berkas terlalu besar"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from portal import storage
+from portal import storage, uploads
 from portal.accounts.models import User
 from portal.cases import engine, services
 from portal.cases import inbox as inbox_service
@@ -130,7 +130,7 @@ def upload(number: str, work_id: int):
     code = request.form.get("code", "")
     if upload_file is None or not upload_file.filename:
         return _render_case(case, "Pilih berkas PDF yang akan diunggah.", 422)
-    data = upload_file.read(storage.MAX_DOCUMENT_BYTES + 1)
+    data = upload_file.read(uploads.max_bytes() + 1)
     try:
         engine.upload_document(case, code, upload_file.filename, data, current_user, work=work,
                                note=request.form.get("note"))

@@ -28,7 +28,7 @@ from portal.flows.registry import get_flow
 from portal.flows.roles import EXTERNAL_ROLES, ROLES
 from portal.flows.validation import group_of
 from portal.numbering.services import next_value
-from portal import storage
+from portal import storage, uploads
 
 ROLE_BITS: dict[str, int] = {code: 1 << index for index, code in enumerate(ROLES)}
 OUTCOME_STATE = {END_OK: "selesai", END_REJECTED: "ditolak", END_WITHDRAWN: "ditarik"}
@@ -227,9 +227,9 @@ def upload_document(case: Case, code: str, filename: str, data: bytes, actor: Us
             raise CaseError("Anda tidak dapat mengunggah dokumen pada langkah ini.", 403)
     if check:
         try:
-            storage.check_pdf(data)
-        except storage.UploadRefused as exc:
-            raise CaseError(str(exc), 422)
+            uploads.check_pdf(data)
+        except uploads.UploadRefused as exc:
+            raise CaseError(exc.message, exc.status) from None
     if work is not None:
         item = work.item
     key = item_key(item)

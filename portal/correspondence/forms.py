@@ -8,7 +8,7 @@ from datetime import date
 from portal.correspondence.letters import ADDRESSEES, DISPOSITION_UNITS, INSTRUCTIONS, MATTERS, SIFAT, SIGNERS
 from portal.correspondence.services import Disposition, IncomingLetter, OutgoingDraft, Upload
 from portal.numbering.formats import CLASSIFICATIONS
-from portal.storage import MAX_DOCUMENT_BYTES
+from portal.uploads import max_bytes
 
 
 class FormInvalid(Exception):
@@ -63,11 +63,11 @@ def read_upload(file, label: str, *, required: bool = False) -> Upload | None:
         if required:
             raise FormInvalid([f"{label}: pilih berkas PDF."])
         return None
-    return Upload(file.filename, file.read(MAX_DOCUMENT_BYTES + 1))
+    return Upload(file.filename, file.read(max_bytes() + 1))
 
 
 def read_uploads(files) -> list[Upload]:
-    return [Upload(f.filename, f.read(MAX_DOCUMENT_BYTES + 1)) for f in files if f and f.filename][:10]
+    return [Upload(f.filename, f.read(max_bytes() + 1)) for f in files if f and f.filename][:10]
 
 
 def incoming_letter(form, today: date) -> IncomingLetter:
