@@ -67,6 +67,10 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Create one demo account per role (password demo12345) and the demo data."""
+        if app.config.get("PORTAL_ENV") not in ("development", "testing"):
+            raise click.ClickException(
+                "seed-demo hanya untuk pengembangan: akun demo berkata sandi umum (demo12345) tidak "
+                "boleh ada di server produksi. Jalankan dengan PORTAL_ENV=development.")
         created = seed_demo_accounts()
         from portal.seeding import seed_everything_else
 

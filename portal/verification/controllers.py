@@ -80,7 +80,12 @@ def _remember_language(response, lang: str) -> None:
 
 def _limited(setting: str, action: str) -> int | None:
     """Count this request; the seconds to wait when the client is over its limit, else None."""
-    limit, window = current_app.config.get(setting, DEFAULT_LIMITS[setting])
+    limit, window = DEFAULT_LIMITS[setting]
+    configured = current_app.config.get(setting)
+    if isinstance(configured, (tuple, list)):  # (requests, seconds), as tests and config.py may give
+        limit, window = int(configured[0]), int(configured[1])
+    elif configured not in (None, ""):
+        limit = int(configured)  # the README's form: requests per client per minute
     allowed = ratelimit.hit(action, request.remote_addr, limit=limit, window=window)
     db.session.commit()  # the request's one commit: nothing else on these pages writes
     return None if allowed else window
