@@ -129,4 +129,5 @@ def test_seed_demo_refuses_outside_development(database_url, tmp_path, db):
     with app.app_context():
         from portal.extensions import db as ext_db
         assert ext_db.session.scalar(select(func.count(User.id))) == 0
+        ext_db.session.remove()
         ext_db.engine.dispose()
