@@ -1,4 +1,5 @@
-"""Flask CLI commands: seed-demo, create-admin, registry-warm, audit-verify (areas add their own here)."""
+"""Flask CLI commands: seed-demo, create-admin, registry-warm, audit-verify, audit-checkpoint (areas add
+their own here)."""
 from __future__ import annotations
 
 import getpass
@@ -136,13 +137,25 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("audit-verify")
     def audit_verify() -> None:
-        """Check the audit trail's hash chain; exit 1 at the first broken link."""
+        """Check the audit trail's hash chain and checkpoints; list every break, exit 1 if any."""
         from portal.audit.services import verify_chain
 
         report = verify_chain()
         if report.ok:
-            click.echo(f"OK: {report.checked} entri audit, rantai hash utuh.")
+            click.echo(f"OK: {report.checked} entri audit, rantai hash utuh dan cocok dengan titik periksa.")
             return
-        click.echo(f"RUSAK: rantai putus pada entri #{report.broken_at} ({report.reason}); "
-                   f"{report.checked} entri sebelumnya utuh.", err=True)
+        click.echo(f"RUSAK: {len(report.breaks)} kerusakan pada {report.checked} entri audit:", err=True)
+        for entry_id, reason in report.breaks:
+            click.echo(f"  entri #{entry_id if entry_id is not None else '?'}: {reason}", err=True)
         raise SystemExit(1)
+
+    @app.cli.command("audit-checkpoint")
+    def audit_checkpoint() -> None:
+        """Sign the audit chain's head and keep it outside the database (run it regularly)."""
+        from portal.audit.anchor import write_checkpoint
+
+        checkpoint = write_checkpoint()
+        if checkpoint is None:
+            click.echo("Jejak audit masih kosong: tidak ada titik periksa.")
+            return
+        click.echo(f"Titik periksa audit: entri #{checkpoint.entry_id} ({checkpoint.entry_hash[:16]}…).")
