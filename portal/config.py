@@ -68,6 +68,7 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     LOGIN_CLIENT_MAX_FAILURES = 20  # per client address in the same window, over all accounts
+    SESSION_MAX_HOURS = 12  # a login ends after this long, whatever the activity
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

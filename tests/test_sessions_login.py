@@ -148,3 +148,16 @@ def test_unknown_user_costs_the_same_argon2_check_as_a_known_one(app, db, monkey
     response = client.post("/akun/masuk", data={"username": "tidak-ada-orangnya", "password": "salah-sekali"})
     assert known == ["$argon2id"] and calls == ["$argon2id"]
     assert "Nama pengguna atau kata sandi salah" in response.get_data(as_text=True)
+
+
+def test_a_session_ends_after_its_lifetime(app, db, login_as):
+    from datetime import timedelta
+
+    from portal.accounts.models import UserSession
+
+    client = login_as("cs")
+    assert client.get("/beranda").status_code == 200
+    for row in db.session.query(UserSession):
+        row.created_at = row.created_at - timedelta(hours=app.config["SESSION_MAX_HOURS"] + 1)
+    db.session.commit()
+    assert client.get("/beranda").status_code == 302

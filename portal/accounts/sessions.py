@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
-from flask import session
+from flask import current_app, session
 from sqlalchemy import select, update
 
 from portal.accounts.models import User, UserSession
@@ -33,8 +34,11 @@ def current_row() -> UserSession | None:
     token = session.get(SESSION_TOKEN_KEY)
     if not token:
         return None
+    # An absolute lifetime too: a forgotten browser does not stay signed in for ever.
+    oldest = utcnow() - timedelta(hours=current_app.config.get("SESSION_MAX_HOURS", 12))
     return db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token),
-                                                       UserSession.ended_at.is_(None)))
+                                                       UserSession.ended_at.is_(None),
+                                                       UserSession.created_at >= oldest))
 
 
 def end_current() -> None:

@@ -40,6 +40,13 @@ RULES: dict[tuple[str, str], Assigners] = {
 }
 
 
+def may_assign(case, slot: str, actor) -> bool:
+    """Whether ``actor`` may name anyone for ``slot`` (the case page offers the form only then)."""
+    rule = RULES.get((case.flow_code, slot))
+    return rule is not None and actor is not None and (
+        bool(actor.role_codes & set(rule.roles)) or (rule.case_creator and case.created_by_id == actor.id))
+
+
 def refusal(case, slot: str, person, actor) -> str | None:
     """Why ``actor`` may not name ``person`` for ``slot`` of ``case`` (Indonesian), or None."""
     rule = RULES.get((case.flow_code, slot))
@@ -47,8 +54,7 @@ def refusal(case, slot: str, person, actor) -> str | None:
         return "Penugasan ini tidak dapat diubah."
     if actor is None:
         return "Penugasan memerlukan pengguna yang menugaskan."
-    may = bool(actor.role_codes & set(rule.roles)) or (rule.case_creator and case.created_by_id == actor.id)
-    if not may:
+    if not may_assign(case, slot, actor):
         return "Anda tidak berwenang mengubah penugasan ini."
     if rule.signer_rule == "creator_only" and person.id != case.created_by_id:
         return "Surat anggota ditandatangani oleh anggota pengonsepnya sendiri."

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from portal import storage, uploads
 from portal.accounts.models import User
-from portal.cases import engine, services
+from portal.cases import assignment_rules, engine, services
 from portal.cases import inbox as inbox_service
 from portal.cases.blueprint import bp
 from portal.cases.drafts import can_generate
@@ -76,7 +76,8 @@ def _case_context(case, error: str | None = None):
     mine = []
     for work in open_work:
         actions = engine.actions_for(current_user, case, work)
-        if actions or (services.is_internal(current_user) and flow.step(work.step_key).named_actor):
+        slot = flow.step(work.step_key).named_actor
+        if actions or (slot and assignment_rules.may_assign(case, slot, current_user)):
             mine.append((work, flow.step(work.step_key), actions))
     documents = engine.latest_documents(case)
     all_versions = db.session.scalars(
@@ -91,6 +92,7 @@ def _case_context(case, error: str | None = None):
         legend=legend(flow), candidates=services.candidates_for, items={i.id: i for i in case.items},
         due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
         draftable=lambda code: can_generate(case, code),
+        may_assign=lambda slot: assignment_rules.may_assign(case, slot, current_user),
     )
 
 
