@@ -9,6 +9,9 @@ from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_settings, refuse_unsa
 
 AREAS = ("home", "accounts", "admin", "flows", "calendar", "cases", "signing", "verification",
          "correspondence")
+# Modules whose receivers follow the case engine's signals (cases.signals); imported at start-up.
+SUBSCRIBERS = ("portal.signing.subscribers", "portal.cases.participants", "portal.licensing.effects",
+               "portal.correspondence.effects")
 
 
 def normalise_database_url(url: str) -> str:
@@ -49,6 +52,9 @@ def create_app(config=None) -> Flask:
     errors.init_errors(app)
     templating.init_templating(app)
     _register_areas(app)
+    from portal.forms.registry import init_forms
+
+    init_forms(app)  # a flow step naming an unknown form stops the start here
 
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies:
@@ -85,8 +91,23 @@ def _register_areas(app: Flask) -> None:
                 raise
             continue  # the area has no web routes (yet)
         app.register_blueprint(module.bp)
+    for module in SUBSCRIBERS:
+        importlib.import_module(module)
+    _check_declarations()
     from portal.cli import register_cli
 
     register_cli(app)
     # Every model must be imported for create_all() and Alembic autogenerate.
     import portal.models  # noqa: F401
+
+
+def _check_declarations() -> None:
+    """Names the flow files borrow from other areas exist there (templates, series, effect handlers)."""
+    from portal.cases.drafts import TEMPLATES
+    from portal.cases.signals import handled_effects
+    from portal.flows.definition import EFFECTS
+    from portal.flows.registry import FLOWS
+    from portal.flows.validation import check_references
+    from portal.numbering.formats import SERIES
+
+    check_references(FLOWS.values(), templates=TEMPLATES, series=SERIES, effects=handled_effects(EFFECTS))

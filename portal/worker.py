@@ -5,16 +5,20 @@ import logging
 
 
 def main() -> None:
+    import importlib
+
     from huey.consumer import Consumer
 
     from portal import create_app
-    from portal.signing.tasks import huey, set_worker_app
+    from portal.tasks import TASK_MODULES, huey, set_worker_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app()
+    for module in TASK_MODULES:
+        importlib.import_module(module)  # every task and periodic task known to this consumer
     set_worker_app(app)
     _warm_up_signing(app)
-    consumer = Consumer(huey, workers=1, worker_type="thread", periodic=False)
+    consumer = Consumer(huey, workers=1, worker_type="thread", periodic=True)
     consumer.run()
 
 

@@ -167,7 +167,7 @@ def test_admin_edits_the_holiday_calendar_and_due_dates_follow(app, db, login_as
 
 
 def test_inbox_hides_the_subject_of_a_secret_letter_from_those_who_may_not_read_it(app, db, login_as):
-    from portal.cases.engine import ROLE_BITS
+    from portal.cases.access import ROLE_BITS
 
     phu = login_as("phu")
     case = engine.open_case("SM", phu.user, "Laporan investigasi rahasia", data={

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from portal.flows.definition import (
-    END_OK, END_REJECTED, END_WITHDRAWN, FORWARD_KINDS, SLA, Flow, Kind, Step, advance, send_back,
+    END_OK, END_REJECTED, END_WITHDRAWN, FORWARD_KINDS, SLA, Flow, Kind, Step, advance, doc, send_back,
 )
 from portal.flows.machine import (
     ITEM_DONE, TransitionRefused, allowed_roles, apply, apply_item, available_actions, escalate,
@@ -158,7 +158,7 @@ def test_unknown_document_code_is_refused():
 
 def test_flow_with_no_path_to_an_end_is_refused():
     loop = Flow(
-        code="X", name="Uji", lampiran="-", number_prefix="X", documents=(("D1", "Dokumen"),),
+        code="X", name="Uji", lampiran="-", number_prefix="X", documents=(doc("D1", "Dokumen"),),
         steps=(
             Step(key="a", title="A", roles=("phu",), lane="PHU", produces=("D1",),
                  transitions=(advance("b", "Lanjut"),)),
@@ -172,7 +172,7 @@ def test_flow_with_no_path_to_an_end_is_refused():
 def test_legend_document_no_step_uses_is_refused():
     sm = get_flow("SM")
     with pytest.raises(FlowDefinitionError, match=r"flow SM.*EXTRA"):
-        validate_flow(replace(sm, documents=(*sm.documents, ("EXTRA", "Dokumen lain"))))
+        validate_flow(replace(sm, documents=(*sm.documents, doc("EXTRA", "Dokumen lain"))))
 
 
 def test_duplicate_flow_code_is_refused():

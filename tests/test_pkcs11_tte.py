@@ -12,12 +12,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from portal.signing import devpki
-from portal.signing.fake_tte import FakeTteBehaviour, FakeTteIdentity, start_fake_tte
+from tests.fake_tte import FakeTteBehaviour, FakeTteIdentity, start_fake_tte
 from portal.signing.pades import SignRequest, sign_pdf
 from portal.signing.pkcs11_backend import Pkcs11Error, open_pkcs11_signer
 from portal.signing.tte import TteClient, TteError, TteFailure, sign_pdf_with_tte
@@ -184,8 +185,9 @@ def test_fake_tte_runs_standalone():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "portal.signing.fake_tte", "--port", str(port),
-                             "--nik", NIK], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "tests.fake_tte", "--port", str(port),
+                             "--nik", NIK], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            cwd=Path(__file__).resolve().parent.parent)
     try:
         deadline = time.monotonic() + 20
         while True:

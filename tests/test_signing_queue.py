@@ -199,7 +199,7 @@ def test_worker_killed_mid_batch_finishes_after_restart_without_double_signing(a
     env = dict(os.environ, DATABASE_URL=app.config["DATABASE_URL"], SECRET_KEY="worker-test",
                STORAGE_DIR=app.config["STORAGE_DIR"], SIGNING_DIR=app.config["SIGNING_DIR"],
                HUEY_SQLITE_PATH=str(tmp_path / "huey.sqlite3"), PORTAL_INSTANCE_DIR=str(tmp_path / "inst"),
-               PORTAL_SIGNING_DRILL_DELAY="0.2", SIGNING_LEASE_SECONDS="1", SIGNING_CHUNK="2", PORTAL_ENV="development")
+               SIGNING_LEASE_SECONDS="1", SIGNING_CHUNK="2", PORTAL_ENV="development")
     env.pop("REDIS_URL", None)
 
     def signed_count():
@@ -207,7 +207,7 @@ def test_worker_killed_mid_batch_finishes_after_restart_without_double_signing(a
         return db.session.scalar(select(func.count()).select_from(SignatureRequest).where(
             SignatureRequest.batch_id == batch.id, SignatureRequest.state == "ditandatangani"))
 
-    worker = subprocess.Popen([sys.executable, "-m", "portal.worker"], env=env, cwd=Path(__file__).parent.parent,
+    worker = subprocess.Popen([sys.executable, str(Path(__file__).parent / "drill.py"), "0.2"], env=env, cwd=Path(__file__).parent.parent,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while signed_count() < 2 and time.time() < deadline:
@@ -217,7 +217,7 @@ def test_worker_killed_mid_batch_finishes_after_restart_without_double_signing(a
     midway = signed_count()
     assert 1 <= midway < total, "the drill must kill the worker in the middle of the batch"
 
-    worker = subprocess.Popen([sys.executable, "-m", "portal.worker"], env=env, cwd=Path(__file__).parent.parent,
+    worker = subprocess.Popen([sys.executable, str(Path(__file__).parent / "drill.py"), "0.2"], env=env, cwd=Path(__file__).parent.parent,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 90
@@ -242,7 +242,7 @@ def test_batch_through_the_national_tte_service_signs_with_the_passphrase_held_i
         app, db, signing, monkeypatch):
     from cryptography.hazmat.primitives import serialization
 
-    from portal.signing.fake_tte import DEMO_NIK, DEMO_PASSPHRASE, make_demo_identity, start_fake_tte
+    from tests.fake_tte import DEMO_NIK, DEMO_PASSPHRASE, make_demo_identity, start_fake_tte
     from portal.signing.models import SigningCredential
 
     identity = make_demo_identity()

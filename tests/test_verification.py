@@ -180,6 +180,14 @@ def test_signed_pdf_downloads_from_the_qr_page(client, registry):
     assert client.get("/v/TidakAdaDokumenSepertiIni123/dokumen.pdf").status_code == 404
 
 
+def test_a_signed_document_the_flow_does_not_publish_verifies_but_does_not_download(client, registry):
+    req, _ = registry.issue(doc_type="undangan")
+    req.case.flow_code, req.code = "LIS", "D20"  # the members' pleno invitation: internal by declaration
+    _db.session.commit()
+    assert "Dokumen ini SAH" in page_text(client.get(f"/v/{req.public_id}"))
+    assert client.get(f"/v/{req.public_id}/dokumen.pdf").status_code == 404
+
+
 def test_english_toggle_is_remembered(client, registry):
     req, _ = registry.issue()
     english = client.get(f"/v/{req.public_id}?lang=en")

@@ -87,12 +87,13 @@ def register():
             # which usernames or e-mails exist. The mailbox owner learns why.
             db.session.rollback()
             mails.registration_refused(exc.email, exc.reason)
+            db.session.commit()
             return render_template("accounts/registered.html", email=exc.email)
         except services.AccountError as exc:
             db.session.rollback()
             return render_template("accounts/register.html", error=str(exc), form=form), 422
-        db.session.commit()
         mails.registration_confirm(user, token)
+        db.session.commit()  # the account and its confirmation mail together, or neither
         return render_template("accounts/registered.html", email=user.email)
     return render_template("accounts/register.html", error=None, form=form)
 
@@ -121,10 +122,10 @@ def forgot_password():
             return render_template("accounts/forgot.html", sent=False,
                                    error="Terlalu banyak permintaan. Coba lagi dalam 15 menit."), 429
         found = services.request_password_reset(request.form.get("login", ""))
-        db.session.commit()
         if found:
             user, token = found
             mails.password_reset(user, token, passwords.RESET_HOURS)
+        db.session.commit()
         return render_template("accounts/forgot.html", sent=True, error=None)
     return render_template("accounts/forgot.html", sent=False, error=None)
 

@@ -8,9 +8,10 @@ from portal.accounts.models import User
 
 
 def _send(to: str, subject: str, body: str) -> None:
-    from portal.mail.outbox import send_mail
+    # Into the outbox, in the caller's transaction: the mail leaves only if the request commits.
+    from portal.mail.outbox import queue_mail
 
-    send_mail(to, subject, body)
+    queue_mail(to, subject, body)
 
 
 def _link(endpoint: str, **values) -> str:

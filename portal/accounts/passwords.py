@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import time
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal.accounts.models import User
+from portal.core.passwords import hasher
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
@@ -32,12 +32,7 @@ class PasswordRefused(Exception):
     """The new password does not meet the policy; the message explains why (Indonesian)."""
 
 
-def _hasher() -> PasswordHasher:
-    # Production uses argon2-cffi's defaults (RFC 9106 low-memory profile); tests turn the cost down.
-    config = current_app.config
-    return PasswordHasher(time_cost=config.get("ARGON2_TIME_COST", 3),
-                          memory_cost=config.get("ARGON2_MEMORY_COST", 65536),
-                          parallelism=config.get("ARGON2_PARALLELISM", 4))
+_hasher = hasher  # the one argon2 hasher (portal.core.passwords), shared with the signing PINs
 
 
 def hash_password(password: str) -> str:

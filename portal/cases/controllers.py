@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -13,6 +15,9 @@ from portal.cases.models import DocumentVersion, WorkItem
 from portal.core.access import AUTHENTICATED, allow
 from portal.extensions import db, htmx
 from portal.flows.diagram import legend, render_flow_svg
+from portal.forms import services as step_forms
+from portal.forms.base import FormInvalid
+from portal.forms.registry import form_for
 from portal.flows.registry import FLOWS, get_flow
 from portal.flows.roles import INTERNAL_ROLES
 
@@ -55,7 +60,7 @@ def new_case():
             return render_template("cases/new.html", flows=flows, form=form,
                                    error="Pilih jenis layanan yang tersedia untuk Anda."), 422
         participants = [line.strip() for line in form.get("participants", "").splitlines() if line.strip()]
-        if code in ("RCC", "ASKOM") and not participants:
+        if get_flow(code).has_participants and not participants:
             return render_template("cases/new.html", flows=flows, form=form,
                                    error="Daftar peserta wajib diisi (satu nama per baris)."), 422
         try:
@@ -70,7 +75,7 @@ def new_case():
     return render_template("cases/new.html", flows=flows, form=form, error=None)
 
 
-def _case_context(case, error: str | None = None):
+def _case_context(case, error: str | None = None, forms: dict | None = None):
     flow = get_flow(case.flow_code)
     open_work = engine.open_work(case)
     mine = []
@@ -79,6 +84,10 @@ def _case_context(case, error: str | None = None):
         slot = flow.step(work.step_key).named_actor
         if actions or (slot and assignment_rules.may_assign(case, slot, current_user)):
             mine.append((work, flow.step(work.step_key), actions))
+    # Steps that declare a form show it to whoever may fill it in (a re-displayed one keeps its input).
+    filled = {work.id: (forms or {}).get(work.id) or step_forms.blank_form(case, work, current_user)
+              for work, step, _ in mine
+              if step.form and form_for(step).may_fill(current_user, case, work)}
     documents = engine.latest_documents(case)
     all_versions = db.session.scalars(
         db.select(DocumentVersion).where(DocumentVersion.case_id == case.id)
@@ -91,7 +100,8 @@ def _case_context(case, error: str | None = None):
         diagram=render_flow_svg(flow, current=set(case.active_steps), done=engine.done_steps(case)),
         legend=legend(flow), candidates=services.candidates_for, items={i.id: i for i in case.items},
         due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
-        draftable=lambda code: can_generate(case, code),
+        draftable=lambda code: can_generate(case, code), step_forms=filled,
+        form_codes={step.produces[0] for _, step, _ in mine if step.form},
         may_assign=lambda slot: assignment_rules.may_assign(case, slot, current_user),
     )
 
@@ -105,9 +115,9 @@ def _due_info(open_work):
             for w in open_work if w.due_at}
 
 
-def _render_case(case, error: str | None = None, status: int = 200):
+def _render_case(case, error: str | None = None, status: int = 200, forms: dict | None = None):
     template = "cases/_case_body.html" if htmx else "cases/case.html"
-    return render_template(template, **_case_context(case, error)), status
+    return render_template(template, **_case_context(case, error, forms)), status
 
 
 @bp.get("/kasus/<number>")
@@ -123,6 +133,24 @@ def _work_of(case, work_id: int) -> WorkItem:
     return work
 
 
+def _perform(case, operation: Callable[[], object], success: str, *, work: WorkItem | None = None):
+    """One commit per request: a refusal rolls back and shows the case again saying why (a refused
+    step form keeps what was typed); success commits, then a fragment (HTMX) or a redirect."""
+    try:
+        operation()
+    except FormInvalid as exc:
+        db.session.rollback()
+        return _render_case(case, " ".join(exc.errors), 422, forms={work.id: exc.form} if work else None)
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return _render_case(case, exc.message, exc.status)
+    db.session.commit()
+    if not htmx:
+        flash(success, "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return _render_case(case)
+
+
 @bp.post("/kasus/<number>/kerja/<int:work_id>/unggah")
 @allow(AUTHENTICATED)
 def upload(number: str, work_id: int):
@@ -132,18 +160,13 @@ def upload(number: str, work_id: int):
     code = request.form.get("code", "")
     if upload_file is None or not upload_file.filename:
         return _render_case(case, "Pilih berkas PDF yang akan diunggah.", 422)
+    step = get_flow(case.flow_code).step(work.step_key)
+    if step.form and code == form_for(step).document_code(step):
+        return _render_case(case, f"{code} dibuat dari formulir {form_for(step).title}; isi formulirnya.", 422)
     data = upload_file.read(uploads.max_bytes() + 1)
-    try:
-        engine.upload_document(case, code, upload_file.filename, data, current_user, work=work,
-                               note=request.form.get("note"))
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        flash("Dokumen diunggah.", "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, lambda: engine.upload_document(case, code, upload_file.filename, data, current_user,
+                                                         work=work, note=request.form.get("note")),
+                    "Dokumen diunggah.")
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/draf")
@@ -153,16 +176,33 @@ def generate_draft(number: str, work_id: int):
 
     case = services.load_case_for(current_user, number)
     work = _work_of(case, work_id)
+    return _perform(case, lambda: make_draft(case, work, request.form.get("code", ""), current_user),
+                    "Draf dibuat dari templat.")
+
+
+@bp.post("/kasus/<number>/kerja/<int:work_id>/formulir")
+@allow(AUTHENTICATED)
+def submit_form(number: str, work_id: int):
+    """The step's form (access rule of its component): stored and rendered into the step's document."""
+    case = services.load_case_for(current_user, number)
+    work = _work_of(case, work_id)
+    return _perform(case, lambda: step_forms.submit(case, work, request.form, current_user),
+                    "Formulir tersimpan; dokumennya diperbarui.", work=work)
+
+
+@bp.post("/kasus/<number>/kerja/<int:work_id>/formulir/draf")
+@allow(AUTHENTICATED)
+def save_form_draft(number: str, work_id: int):
+    """Autosave of a long step form while it is filled in (HTMX, answers a status line)."""
+    case = services.load_case_for(current_user, number)
+    work = _work_of(case, work_id)
     try:
-        make_draft(case, work, request.form.get("code", ""), current_user)
+        saved_at = step_forms.save_draft(case, work, request.form, current_user)
     except engine.CaseError as exc:
         db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
+        return render_template("forms/_autosave_status.html", error=exc.message), exc.status
     db.session.commit()
-    if not htmx:
-        flash("Draf dibuat dari templat.", "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return render_template("forms/_autosave_status.html", saved_at=saved_at)
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/tindakan")
@@ -170,17 +210,9 @@ def generate_draft(number: str, work_id: int):
 def act(number: str, work_id: int):
     case = services.load_case_for(current_user, number)
     _work_of(case, work_id)
-    try:
-        engine.act(case, work_id, request.form.get("action", ""), current_user,
-                   reason=request.form.get("reason"), expected_version=request.form.get("version", type=int))
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        flash("Tindakan tercatat.", "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, lambda: engine.act(
+        case, work_id, request.form.get("action", ""), current_user, reason=request.form.get("reason"),
+        expected_version=request.form.get("version", type=int)), "Tindakan tercatat.")
 
 
 @bp.post("/kasus/<number>/tugaskan")
@@ -190,15 +222,8 @@ def assign(number: str):
     person = db.session.get(User, request.form.get("user_id", type=int) or 0)
     if person is None:
         return _render_case(case, "Pilih orang yang ditugaskan.", 422)
-    try:
-        engine.assign(case, request.form.get("slot", ""), person, current_user)
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
+    return _perform(case, lambda: engine.assign(case, request.form.get("slot", ""), person, current_user),
+                    f"Ditugaskan kepada {person.full_name}.")
 
 
 @bp.get("/kasus/<number>/dokumen/<int:version_id>")

@@ -42,8 +42,9 @@ def _participants(case: Case) -> list[str]:
 
 
 def _service(case: Case) -> str:
-    return {"RCC": "Recognition of Current Competency (RCC) Asesor Kompetensi",
-            "ASKOM": "Pelatihan dan Asesmen Asesor Kompetensi"}.get(case.flow_code, "layanan BNSP")
+    from portal.flows.registry import get_flow
+
+    return get_flow(case.flow_code).service or "layanan BNSP"
 
 
 def approval_letter(case: Case):
@@ -177,33 +178,48 @@ def licence_certificate(case: Case):
     )
 
 
-DRAFTS = {
-    ("RCC", "D5 A"): approval_letter, ("ASKOM", "D5 A"): approval_letter,
-    ("RCC", "D5 B"): rejection_letter, ("ASKOM", "D5 B"): rejection_letter,
-    ("RCC", "D6 A"): spt("Master Asesor Pelatih", "spt_ma_pelatih", "Melaksanakan upgrading RCC di {org}"),
-    ("RCC", "D6 B"): spt("Master Asesor Penguji", "spt_ma_penguji", "Melaksanakan asesmen RCC di {org}"),
-    ("ASKOM", "D6 A"): spt("Master Asesor Pelatih", "spt_ma_pelatih", "Melatih calon asesor kompetensi di {org}"),
-    ("ASKOM", "D6 B"): spt("Master Asesor Penguji", "spt_ma_penguji", "Mengases calon asesor kompetensi di {org}"),
-    ("RCC", "D21"): competency_sk, ("ASKOM", "D24"): competency_sk,
-    ("LIS", "D3"): invitation("Undangan Apresiasi Lisensi", "Apresiasi persyaratan lisensi LSP"),
-    ("LIS", "D12"): spt("Asesor Lisensi", "st_asesmen_penuh", "Melaksanakan asesmen penuh lisensi di {org}"),
-    ("LIS", "D19"): invitation("Undangan Rapat Pleno Lisensi", "Rapat pleno keputusan lisensi"),
-    ("LIS", "D22a"): rejection_letter,
-    ("LIS", "D22b"): licence_sk, ("LIS", "D22c"): licence_certificate,
-    ("LIS", "D28"): spt("Asesor Lisensi", "st_penyaksian", "Melaksanakan penyaksian uji kompetensi di {org}"),
+# Official templates by the name a flow file's document declaration gives in `template=`.
+TEMPLATES = {
+    "approval_letter": approval_letter,
+    "rejection_letter": rejection_letter,
+    "spt_ma_pelatih_rcc": spt("Master Asesor Pelatih", "spt_ma_pelatih", "Melaksanakan upgrading RCC di {org}"),
+    "spt_ma_penguji_rcc": spt("Master Asesor Penguji", "spt_ma_penguji", "Melaksanakan asesmen RCC di {org}"),
+    "spt_ma_pelatih_askom": spt("Master Asesor Pelatih", "spt_ma_pelatih",
+                                "Melatih calon asesor kompetensi di {org}"),
+    "spt_ma_penguji_askom": spt("Master Asesor Penguji", "spt_ma_penguji",
+                                "Mengases calon asesor kompetensi di {org}"),
+    "competency_sk": competency_sk,
+    "apresiasi_invitation": invitation("Undangan Apresiasi Lisensi", "Apresiasi persyaratan lisensi LSP"),
+    "st_asesmen_penuh": spt("Asesor Lisensi", "st_asesmen_penuh", "Melaksanakan asesmen penuh lisensi di {org}"),
+    "pleno_invitation": invitation("Undangan Rapat Pleno Lisensi", "Rapat pleno keputusan lisensi"),
+    "licence_rejection_letter": rejection_letter,
+    "licence_sk": licence_sk,
+    "licence_certificate": licence_certificate,
+    "st_penyaksian": spt("Asesor Lisensi", "st_penyaksian", "Melaksanakan penyaksian uji kompetensi di {org}"),
 }
 
 
+def template_of(case: Case, code: str):
+    from portal.flows.registry import get_flow
+
+    flow = get_flow(case.flow_code)
+    if code not in flow.document_codes:
+        return None
+    name = flow.document(code).template
+    return TEMPLATES.get(name) if name else None
+
+
 def can_generate(case: Case, code: str) -> bool:
-    return (case.flow_code, code) in DRAFTS
+    return template_of(case, code) is not None
 
 
 def generate_draft(case: Case, work, code: str, actor):
     """Render the draft of `code` for this case and store it as the slot's next version."""
-    from portal.cases.engine import CaseError, upload_document
+    from portal.cases.documents import upload_document
+    from portal.cases.errors import CaseError
     from portal.documents.pdf import render_pdf
 
-    builder = DRAFTS.get((case.flow_code, code))
+    builder = template_of(case, code)
     if builder is None:
         raise CaseError(f"Tidak ada templat untuk dokumen {code}.", 400)
     kind, context = builder(case)

@@ -7,79 +7,38 @@ request (or CLI command, or test) commits once.
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import func, select
 
 from portal.accounts.models import Organisation, User
 from portal.audit.services import record
 from portal.calendar.services import work_calendar
-from portal.cases.models import Case, CaseEvent, CaseItem, DocumentVersion, WorkItem
+from portal.cases import signals
+from portal.cases.access import (  # noqa: F401  (the engine's public face for screens and areas)
+    actions_for as _actions_for, assignees, can_view, can_view_document, flow_of, is_internal, may_act_on,
+    role_mask,
+)
+from portal.cases.documents import (  # noqa: F401
+    item_key, latest_documents, present_codes, record_decision, upload_document,
+)
+from portal.cases.errors import CaseError
+from portal.cases.models import Case, CaseEvent, CaseItem, WorkItem
+from portal.cases.timeline import log as _log, note  # noqa: F401
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.flows import machine
-from portal.flows.definition import (
-    END_OK, END_REJECTED, END_WITHDRAWN, FORWARD_KINDS, Flow, Kind, Step, Transition,
-)
+from portal.flows.definition import END_OK, END_REJECTED, END_WITHDRAWN, FORWARD_KINDS, Flow, Kind, Step, Transition
 from portal.flows.machine import ITEM_DONE, TransitionRefused
 from portal.flows.registry import get_flow
-from portal.flows.roles import EXTERNAL_ROLES, ROLES
 from portal.flows.validation import group_of
 from portal.numbering.services import next_value
-from portal import storage, uploads
+from sqlalchemy import select
 
-ROLE_BITS: dict[str, int] = {code: 1 << index for index, code in enumerate(ROLES)}
 OUTCOME_STATE = {END_OK: "selesai", END_REJECTED: "ditolak", END_WITHDRAWN: "ditarik"}
 PER_KIND = {"participant": "participant", "finding": "finding"}
 
 
-class CaseError(Exception):
-    """A refusal for the user (Indonesian); `status` is the HTTP status the screen answers with."""
-
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-def role_mask(roles) -> int:
-    mask = 0
-    for role in roles:
-        mask |= ROLE_BITS.get(role, 0)
-    return mask
-
-
-def item_key(item: CaseItem | None) -> str:
-    return f"item:{item.id}" if item is not None else ""
-
-
 # --- reading -------------------------------------------------------------------------------
-
-def flow_of(case: Case) -> Flow:
-    return get_flow(case.flow_code)
-
-
-def latest_documents(case: Case) -> dict[tuple[str, str], DocumentVersion]:
-    """The newest version of every document slot of the case, by (code, item_key)."""
-    newest: dict[tuple[str, str], DocumentVersion] = {}
-    rows = db.session.scalars(
-        select(DocumentVersion).where(DocumentVersion.case_id == case.id).order_by(DocumentVersion.version)
-    )
-    for version in rows:
-        newest[(version.code, version.item_key)] = version
-    return newest
-
-
-def present_codes(case: Case, item: CaseItem | None = None) -> set[str]:
-    """Codes present for a case-wide step (any slot, e.g. every participant's certificate), or the
-    case-wide ones plus the item's own when acting for one participant / finding."""
-    if item is None:
-        return {code for (code, _key) in latest_documents(case)}
-    keys = {"", item_key(item)}
-    return {code for (code, key) in latest_documents(case) if key in keys}
-
 
 def open_work(case: Case) -> list[WorkItem]:
     return list(db.session.scalars(
@@ -99,70 +58,9 @@ def done_steps(case: Case) -> set[str]:
     ))
 
 
-def assignees(case: Case, named_actor: str | None) -> list[int]:
-    if not named_actor:
-        return []
-    return list((case.data or {}).get("assignees", {}).get(named_actor, []))
-
-
-# --- who may see and act ---------------------------------------------------------------------
-
-def is_internal(user: User) -> bool:
-    return bool(user.role_codes - set(EXTERNAL_ROLES))
-
-
-def can_view(user: User, case: Case) -> bool:
-    if not user.is_authenticated:
-        return False
-    if (case.data or {}).get("sifat") == "rahasia":
-        # Secret letters: only their addressees and PHU (portal/correspondence decides).
-        from portal.correspondence.access import may_view_secret
-
-        return may_view_secret(user, case)
-    if is_internal(user):
-        return True
-    roles = user.role_codes
-    if "lsp" in roles and user.organisation_id and case.organisation_id == user.organisation_id:
-        return True
-    if "peserta" in roles and any(item.user_id == user.id for item in case.items):
-        return True
-    named = {uid for ids in (case.data or {}).get("assignees", {}).values() for uid in ids}
-    return user.id in named
-
-
-def may_act_on(user: User, case: Case, work: WorkItem, transition: Transition | None = None) -> bool:
-    """Whether `user` may act on this open work item (optionally: take this transition)."""
-    flow = flow_of(case)
-    step = flow.step(work.step_key)
-    roles = set(transition.roles or step.roles) if transition else set(step.roles)
-    held = user.role_codes & roles
-    if not held:
-        return False
-    if work.assignee_id is not None:
-        # A named person (MA in the SPT, the peserta themself, the chosen signer) narrows the role.
-        return work.assignee_id == user.id or (transition is not None and transition.kind is Kind.WITHDRAW
-                                                and _owns_case(user, case))
-    if held <= {"lsp"}:
-        return _owns_case(user, case)
-    if held <= set(EXTERNAL_ROLES):
-        return False  # an external role acts only where the case names them
-    return True
-
-
-def _owns_case(user: User, case: Case) -> bool:
-    return bool(user.organisation_id) and case.organisation_id == user.organisation_id
-
-
 def actions_for(user: User, case: Case, work: WorkItem) -> list[tuple[Transition, tuple[str, ...]]]:
     """Every action of the step this user may take, each with the documents it still misses."""
-    flow = flow_of(case)
-    step = flow.step(work.step_key)
-    present = present_codes(case, work.item)
-    result = []
-    for transition in step.transitions:
-        if may_act_on(user, case, work, transition):
-            result.append((transition, machine.missing_documents(step, transition, present)))
-    return result
+    return _actions_for(user, case, work, present_codes(case, work.item))
 
 
 # --- opening a case ------------------------------------------------------------------------------
@@ -208,72 +106,6 @@ def add_item(case: Case, kind: str, label: str, *, actor: User | None, user: Use
     return item
 
 
-# --- documents -----------------------------------------------------------------------------------
-
-def upload_document(case: Case, code: str, filename: str, data: bytes, actor: User, *,
-                    work: WorkItem | None = None, item: CaseItem | None = None, note: str | None = None,
-                    content_type: str = "application/pdf", check: bool = True,
-                    signature_box: list | None = None) -> DocumentVersion:
-    """Store a new version of slot `code` (for the work item's participant / finding if any)."""
-    flow = flow_of(case)
-    if code not in flow.document_codes:
-        raise CaseError(f"Kode dokumen {code} tidak dikenal pada {flow.name}.")
-    if work is not None:
-        step = flow.step(work.step_key)
-        allowed = set(step.requires) | set(step.document_codes)
-        if code not in allowed:
-            raise CaseError(f"Dokumen {code} tidak diunggah pada langkah “{step.title}”.")
-        if work.state != "open" or not may_act_on(actor, case, work):
-            raise CaseError("Anda tidak dapat mengunggah dokumen pada langkah ini.", 403)
-    if check:
-        try:
-            uploads.check_pdf(data)
-        except uploads.UploadRefused as exc:
-            raise CaseError(exc.message, exc.status) from None
-    if work is not None:
-        item = work.item
-    key = item_key(item)
-    last = db.session.scalar(
-        select(func.max(DocumentVersion.version))
-        .where(DocumentVersion.case_id == case.id, DocumentVersion.code == code, DocumentVersion.item_key == key)
-    ) or 0
-    stored = storage.save_bytes(data, f"cases/{case.id}", ".pdf" if content_type == "application/pdf" else ".txt")
-    version = DocumentVersion(
-        case_id=case.id, code=code, item_key=key, version=last + 1, filename=_safe_filename(filename, code),
-        content_type=content_type, size=stored.size, sha256=stored.sha256, storage_key=stored.key,
-        note=(note or "").strip() or None, step_key=work.step_key if work else None, uploaded_by=actor,
-        signature_box=signature_box,
-    )
-    db.session.add(version)
-    db.session.flush()
-    label = f"{code} {flow.document_name(code)} diunggah (versi {version.version})"
-    _log(case, actor, "upload", label, step_key=version.step_key, item=item, document=version)
-    record("case.document", case, actor=actor, detail={"code": code, "version": version.version,
-                                                       "sha256": version.sha256, "item": key})
-    case.updated_at = utcnow()
-    if work is not None and flow.step(work.step_key).signs:
-        from portal.signing.queue import enqueue_step
-
-        enqueue_step(case, work)  # a new or corrected draft goes (back) into the signer's queue
-    return version
-
-
-def _safe_filename(filename: str, code: str) -> str:
-    name = "".join(c for c in (filename or "") if c.isalnum() or c in " ._-()").strip() or f"{code}.pdf"
-    return name[:200]
-
-
-def _record_decision(case: Case, flow: Flow, transition: Transition, actor: User | None,
-                     work: WorkItem, reason: str | None) -> None:
-    """Documents an action records by itself (e.g. D3 approval / D4 rejection of the request)."""
-    for code in transition.produces:
-        text = (f"{code} — {flow.document_name(code)}\nKasus: {case.number}\nTindakan: {transition.label}\n"
-                f"Oleh: {actor.full_name if actor else 'Sistem'}\nWaktu: {utcnow().isoformat()}\n"
-                f"Catatan: {reason or '-'}\n")
-        upload_document(case, code, f"{code}.txt", text.encode(), actor, note=reason,
-                        content_type="text/plain", check=False)
-
-
 # --- acting --------------------------------------------------------------------------------------
 
 @dataclass
@@ -310,7 +142,7 @@ def act(case: Case, work_id: int, action_key: str, actor: User, *, reason: str |
         machine.check(flow, step.key, transition, present, reason)
     except TransitionRefused as exc:
         raise CaseError(exc.message, 422)
-    _record_decision(case, flow, transition, actor, work, reason)
+    record_decision(case, transition.produces, transition.label, actor, reason)
 
     previous = frozenset(case.active_steps)
     _close(work, actor, action_key, now, run_effects=transition.kind in FORWARD_KINDS)
@@ -360,6 +192,7 @@ def _enter(case: Case, flow: Flow, new_active: frozenset[str], *, previous: froz
         case.outcome = outcome
         case.closed_at = now
         _log(case, actor, "system", f"Kasus {case.state_label.lower()}", now=now)
+        signals.case_ended.send(case, outcome=outcome)
         return entered
     for key in sorted(entered):
         step = flow.step(key)
@@ -415,10 +248,7 @@ def _open_work(case: Case, flow: Flow, step: Step, item: CaseItem | None, actor:
                     ready_at=now, due_at=due_time(case, step, now))
     db.session.add(work)
     db.session.flush()
-    if step.signs:
-        from portal.signing.queue import enqueue_step
-
-        enqueue_step(case, work)
+    signals.step_opened.send(case, work=work)
     return work
 
 
@@ -428,15 +258,7 @@ def _close(work: WorkItem, actor: User | None, action_key: str | None, now: date
     work.completed_at = now
     work.completed_by_id = actor.id if actor is not None and state == "done" else None
     work.action_key = action_key
-    step_of_work = get_flow(work.flow_code).step(work.step_key)
-    if step_of_work.signs:
-        from portal.signing.queue import cancel_open_requests
-
-        cancel_open_requests(work)
-    if run_effects and step_of_work.numbers:
-        from portal.signing.queue import assign_numbers
-
-        assign_numbers(work.case, step_of_work, actor)
+    signals.step_closed.send(work.case, work=work, actor=actor, forward=run_effects)
     if run_effects:
         flow = get_flow(work.flow_code)
         step = flow.step(work.step_key)
@@ -460,22 +282,6 @@ def due_time(case: Case, step: Step, ready_at: datetime) -> datetime | None:
     return None
 
 
-def note(case: Case, actor: User | None, label: str, *, step_key: str | None = None,
-         now: datetime | None = None) -> CaseEvent:
-    """Add a line to the case timeline (e.g. "Nomor surat diberikan: …")."""
-    return _log(case, actor, "system", label, step_key=step_key, now=now)
-
-
-def _log(case: Case, actor: User | None, kind: str, label: str, *, step_key: str | None = None,
-         item: CaseItem | None = None, action_key: str | None = None, reason: str | None = None,
-         document: DocumentVersion | None = None, now: datetime | None = None) -> CaseEvent:
-    event = CaseEvent(case_id=case.id, at=now or utcnow(), actor_id=actor.id if actor else None, kind=kind,
-                      step_key=step_key, item_id=item.id if item else None, action_key=action_key,
-                      label=label[:300], reason=reason, document_version_id=document.id if document else None)
-    db.session.add(event)
-    return event
-
-
 # --- naming people and effects ---------------------------------------------------------------------
 
 def assign(case: Case, named_actor: str, user: User, actor: User) -> None:
@@ -495,61 +301,15 @@ def assign(case: Case, named_actor: str, user: User, actor: User) -> None:
     slots[named_actor] = [user.id]
     data["assignees"] = slots
     case.data = data
-    for work in open_work(case):
-        if flow.step(work.step_key).named_actor == named_actor:
-            work.assignee_id = user.id
-            if flow.step(work.step_key).signs:
-                from portal.signing.queue import retarget_requests
-
-                retarget_requests(case, work)  # queued documents move to the newly named signer
+    moved = [work for work in open_work(case) if flow.step(work.step_key).named_actor == named_actor]
+    for work in moved:
+        work.assignee_id = user.id
+    signals.named.send(case, slot=named_actor, user=user, work_items=moved)
     _log(case, actor, "system", f"Ditugaskan: {user.full_name} ({named_actor.replace('_', ' ')})")
     record("case.assign", case, actor=actor, detail={"slot": named_actor, "user": user.id})
     case.version += 1
 
 
-EFFECTS = {}
-
-
-def effect(name: str):
-    def register(function):
-        EFFECTS[name] = function
-        return function
-    return register
-
-
 def run_effect(name: str, case: Case, flow: Flow, step: Step, actor: User | None) -> None:
-    EFFECTS[name](case, flow, step, actor)
-
-
-@effect("assign_agenda_number")
-def _assign_agenda_number(case, flow, step, actor) -> None:
-    if (case.data or {}).get("agenda_number"):
-        return
-    year = (case.created_at or utcnow()).year
-    number = next_value("agenda", year)
-    case.data = {**(case.data or {}), "agenda_number": f"{number:05d}/SM/{year}"}
-    _log(case, actor, "system", f"Nomor agenda diberikan: {case.data['agenda_number']}", step_key=step.key)
-
-
-@effect("issue_access_code")
-def _issue_access_code(case, flow, step, actor) -> None:
-    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
-    case.data = {**(case.data or {}), "access_code": code}
-    _log(case, actor, "system", "Kode akses unggah dokumen lisensi diterbitkan untuk CLSP", step_key=step.key)
-
-
-@effect("create_participant_accounts")
-def _create_participant_accounts(case, flow, step, actor) -> None:
-    from portal.cases.participants import create_accounts_for
-
-    created = create_accounts_for(case, actor)
-    if created:
-        _log(case, actor, "system", f"Akun peserta dibuat: {len(created)} peserta", step_key=step.key)
-
-
-@effect("generate_certificates")
-def _generate_certificates(case, flow, step, actor) -> None:
-    from portal.cases.participants import generate_certificates
-
-    count = generate_certificates(case, flow, step, actor)
-    _log(case, actor, "system", f"Sertifikat dibuat untuk {count} peserta", step_key=step.key)
+    """Announce a declared step effect; the area that owns it does the work (see cases.signals)."""
+    signals.effect(name).send(case, flow=flow, step=step, actor=actor)

@@ -16,7 +16,7 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.calendar.services import work_calendar
-from portal.cases.engine import ROLE_BITS, role_mask
+from portal.cases.access import ROLE_BITS, role_mask
 from portal.cases.models import Case, WorkItem
 from portal.core.dates import WIB, utcnow
 from portal.extensions import db

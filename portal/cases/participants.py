@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.cases.models import Case, CaseItem
+from portal.cases.signals import on_effect
+from portal.cases.timeline import log
 from portal.extensions import db
 
 
@@ -60,7 +62,7 @@ def _notify(case: Case, created) -> None:
 def generate_certificates(case: Case, flow, step, actor) -> int:
     """One certificate document per participant who finished, stored in the step's slot."""
     from portal.cases.certificates import certificate_pdf
-    from portal.cases.engine import upload_document
+    from portal.cases.documents import upload_document
 
     code = step.produces[0]
     count = 0
@@ -74,3 +76,16 @@ def generate_certificates(case: Case, flow, step, actor) -> int:
         count += 1
     db.session.flush()
     return count
+
+
+@on_effect("create_participant_accounts")
+def _accounts_on_numbering(case, flow, step, actor, **_) -> None:
+    created = create_accounts_for(case, actor)
+    if created:
+        log(case, actor, "system", f"Akun peserta dibuat: {len(created)} peserta", step_key=step.key)
+
+
+@on_effect("generate_certificates")
+def _certificates_for_sk(case, flow, step, actor, **_) -> None:
+    count = generate_certificates(case, flow, step, actor)
+    log(case, actor, "system", f"Sertifikat dibuat untuk {count} peserta", step_key=step.key)

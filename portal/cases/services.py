@@ -5,7 +5,7 @@ from flask import abort
 from sqlalchemy import or_, select
 
 from portal.accounts.models import User, UserRole
-from portal.cases import engine
+from portal.cases import access, engine
 from portal.cases.models import Case, CaseItem, DocumentVersion
 from portal.cases.visibility import visible_to
 from portal.extensions import db
@@ -27,17 +27,7 @@ def flows_user_may_open(user) -> list:
 
 
 def can_view_document(user, case: Case, version: DocumentVersion) -> bool:
-    if not engine.can_view(user, case):
-        return False
-    if engine.is_internal(user) or not version.item_key:
-        return True
-    item_id = int(version.item_key.split(":", 1)[1])
-    item = db.session.get(CaseItem, item_id)
-    if item is None:
-        return False
-    if "peserta" in user.role_codes and item.user_id == user.id:
-        return True
-    return bool(user.role_codes & {"lsp", "ma_pelatih", "ma_penguji", "asesor_lisensi"})
+    return access.can_view_document(user, case, version)
 
 
 def cases_for(user, q: str = "", page: int = 1):

@@ -4,6 +4,16 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
+
+class UserError(Exception):
+    """A refusal a person reads (Indonesian); `status` is the HTTP status the screen answers with.
+    Each area names its own subclass (CaseError, SigningQueueError, …) so callers can tell them apart."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
 MESSAGES = {
     400: ("Permintaan tidak valid", "Permintaan Anda tidak dapat diproses."),
     401: ("Perlu masuk", "Sesi Anda berakhir. Silakan masuk kembali."),

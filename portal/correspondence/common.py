@@ -12,6 +12,7 @@ from portal.audit.services import record
 from portal.cases import engine
 from portal.cases.engine import CaseError
 from portal.cases.models import Case, WorkItem
+from portal.core import files
 from portal.core.dates import WIB, utcnow
 from portal.correspondence import letters
 from portal.flows.definition import Kind
@@ -33,8 +34,7 @@ def update_facts(case: Case, **changes) -> None:
 
 
 def clean_filename(name: str) -> str:
-    kept = "".join(c for c in (name or "") if c.isalnum() or c in " ._-()").strip()
-    return (kept or "lampiran.pdf")[:200]
+    return files.clean_filename(name, "lampiran.pdf")
 
 
 def open_work_at(case: Case, *step_keys: str) -> WorkItem:

@@ -1,11 +1,15 @@
-"""Steps 1–5 shared by Lampiran IV (RCC) and Lampiran V (pelatihan dan asesmen asesor): request,
-verification, decision, approval / rejection letters with the SPTs, signing and numbering.
+"""Steps shared by Lampiran IV (RCC) and Lampiran V (pelatihan dan asesmen asesor): 1–5 (request,
+verification, decision, approval / rejection letters with the SPTs, signing and numbering) and the
+certification tail (pleno material, pleno, SK, certificates, receipt).
 
 The decree draws the same boxes with the same codes (D1–D8 B) in both charts; flow 5 says "as flow 4".
+The tails differ only in who holds the pleno (Panitia Teknis / Komisi Teknis) and in their D-codes.
 """
 from __future__ import annotations
 
-from portal.flows.definition import END_REJECTED, SLA, Step, advance, approve, reject, send_back, withdraw
+from portal.flows.definition import (
+    END_OK, END_REJECTED, SLA, Step, advance, approve, reject, send_back, withdraw,
+)
 
 KOOR = ("koor_sdm", "koor_sertifikasi")
 
@@ -78,3 +82,66 @@ REQUEST_STEPS: tuple[Step, ...] = (
         transitions=(advance(END_REJECTED, "Beri nomor & kirim", key="dispatch"),),
     ),
 )
+
+
+def certification_steps(*, pleno_role: str, pleno_lane: str, material_title: str,
+                        codes: tuple[str, str, str, str, str, str, str]) -> tuple[Step, ...]:
+    """Pleno material, pleno, SK drafted / signed / numbered, certificates printed and signed, receipt.
+
+    `codes`: pleno material, pleno minutes, draft SK, signed SK, printed certificates, signed
+    certificates, receipt — in the flow's own D-codes."""
+    material, minutes, sk_draft, sk, printed, signed, receipt = codes
+    return (
+        Step(
+            key="pleno_material", title=material_title,
+            roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+            produces=(material,), sla=SLA.hr(2, assumed=True),
+            transitions=(advance("pleno", "Ajukan ke pleno"),),
+        ),
+        Step(
+            key="pleno", title=f"Pleno {pleno_lane}: berita acara dan keputusan per peserta",
+            roles=(pleno_role,), lane=pleno_lane,
+            requires=(material,), produces=(minutes,),
+            transitions=(
+                approve("draft_sk", "Tetapkan hasil pleno"),
+                reject(END_REJECTED, "Tidak ada peserta yang direkomendasikan", needs=(minutes,)),
+                send_back("pleno_material", "Kembalikan bahan pleno"),
+            ),
+        ),
+        Step(
+            key="draft_sk", title="Draf SK sertifikasi kompetensi",
+            roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+            requires=(minutes,), produces=(sk_draft,), sla=SLA.hr(1, assumed=True),
+            transitions=(advance("sign_sk", "Ajukan ke Ketua"),),
+        ),
+        Step(
+            key="sign_sk", title="Tanda tangan SK",
+            roles=("ketua",), lane="Ketua",
+            requires=(sk_draft,), signs=(sk,), sla=SLA.hr(1, assumed=True),
+            transitions=(approve("number_sk", "Tanda tangani", key="sign"), send_back("draft_sk")),
+        ),
+        Step(
+            key="number_sk", title="Penomoran SK",
+            roles=("phu",), lane="PHU",
+            numbers=(sk,), sla=SLA.ts(assumed=True),
+            transitions=(advance("print_certificates", "Beri nomor", key="dispatch"),),
+        ),
+        Step(
+            key="print_certificates", title="Sertifikat dibuat untuk setiap peserta dalam SK",
+            roles=("system",), lane="Sistem",
+            requires=(sk,), produces=(printed,), effects=("generate_certificates",),
+            transitions=(advance("sign_certificates", "Sertifikat dibuat", key="generate"),),
+        ),
+        Step(
+            key="sign_certificates", title="Tanda tangan sertifikat (sekaligus)",
+            roles=("ketua",), lane="Ketua",
+            requires=(printed,), signs=(signed,), sla=SLA.hr(1, assumed=True),
+            transitions=(approve("receipt", "Tanda tangani", key="sign"),),
+        ),
+        Step(
+            key="receipt", title="Tanda terima sertifikat",
+            roles=("lsp", "peserta"), lane="Pemohon / LSP",
+            produces=(receipt,),
+            transitions=(advance(END_OK, "Sertifikat diterima", key="receive"),),
+        ),
+    )

@@ -57,6 +57,71 @@ NAMED_ACTORS: dict[str, str] = {
 }
 
 
+class DocKind(StrEnum):
+    """What a document is; signed kinds go through the signing queue and carry a QR stamp."""
+
+    LETTER = "letter"
+    UNDANGAN = "undangan"
+    SPT = "spt"  # Surat Perintah Tugas / Surat Tugas
+    SK = "sk"
+    BERITA_ACARA = "berita_acara"
+    CERTIFICATE = "certificate"
+    LICENCE_CERTIFICATE = "licence_certificate"
+    FORM_RECORD = "form_record"  # rendered from a step form's record (APL.02, LKS, disposition)
+    UPLOAD = "upload"  # a file a person uploads as it is
+
+
+SIGNED_KINDS = frozenset({DocKind.LETTER, DocKind.UNDANGAN, DocKind.SPT, DocKind.SK, DocKind.CERTIFICATE,
+                          DocKind.LICENCE_CERTIFICATE})
+KIND_LABELS: dict[str, str] = {
+    "letter": "Surat", "undangan": "Surat Undangan", "spt": "Surat Tugas", "sk": "Surat Keputusan",
+    "berita_acara": "Berita Acara", "certificate": "Sertifikat Kompetensi",
+    "licence_certificate": "Sertifikat Lisensi", "form_record": "Formulir", "upload": "Dokumen",
+}
+
+# Who may see a document besides the agency's internal staff (who see every document).
+AUDIENCES: dict[str, str] = {
+    "applicant": "organisasi pemohon (LSP / CLSP) kasus ini",
+    "participant": "peserta pemilik dokumen",
+    "assigned": "orang yang ditugaskan pada kasus (MA, asesor lisensi)",
+    "public": "publik melalui kode QR (halaman verifikasi)",
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of a flow's legend, with everything the portal needs to know about it.
+
+    `template` names the official template that drafts it; `series` the number series a signed
+    document takes; `signer` the role that signs it (a named actor of the signing step narrows it);
+    `draft` the code of the draft a signed document seals; `seen_by` who besides internal staff may
+    open it (AUDIENCES); `label` a short name for lists (the signing queue)."""
+
+    code: str
+    title: str
+    kind: DocKind = DocKind.UPLOAD
+    label: str | None = None
+    template: str | None = None
+    series: str | None = None
+    classification: str | None = None
+    signer: str | None = None
+    draft: str | None = None
+    seen_by: tuple[str, ...] = ()
+
+    @property
+    def signed(self) -> bool:
+        return self.kind in SIGNED_KINDS and self.signer is not None
+
+    @property
+    def short_name(self) -> str:
+        return self.label or KIND_LABELS[self.kind]
+
+
+def doc(code: str, title: str, kind: DocKind = DocKind.UPLOAD, **extra) -> Document:
+    """Short constructor so a legend line reads like the decree's: doc("D7 A", "Surat …", LETTER, …)."""
+    return Document(code, title, kind, **extra)
+
+
 @dataclass(frozen=True)
 class SLA:
     """When a step is due, counted by the working-day calendar in Asia/Jakarta.
@@ -171,7 +236,11 @@ class Step:
     stage: str | None = None
     join: bool = False
     effects: tuple[str, ...] = ()
+    form: str | None = None
+    status: str | None = None
     transitions: tuple[Transition, ...] = ()
+    form: str | None = None
+    status: str | None = None
 
     def transition(self, key: str) -> Transition | None:
         return next((t for t in self.transitions if t.key == key), None)
@@ -210,7 +279,7 @@ class Flow:
     name: str
     lampiran: str
     number_prefix: str
-    documents: tuple[tuple[str, str], ...]
+    documents: tuple[Document, ...]
     steps: tuple[Step, ...]
     timers: tuple[Timer, ...] = ()
     # Whole-flow limit, e.g. Surat Keluar dari Sekretariat: 2 Hr from the step `total_sla_from`.
@@ -218,6 +287,8 @@ class Flow:
     total_sla_from: str | None = None
     # Whether `documents` is the decree's own legend or codes the portal introduced.
     legend_from_decree: bool = True
+    # The service as letters name it ("Recognition of Current Competency (RCC) Asesor Kompetensi").
+    service: str = ""
 
     def step(self, key: str) -> Step:
         for step in self.steps:
@@ -232,12 +303,31 @@ class Flow:
         """1-based step number as shown on screen and in the diagram."""
         return [step.key for step in self.steps].index(key) + 1
 
+    def document(self, code: str) -> Document:
+        for document in self.documents:
+            if document.code == code:
+                return document
+        raise KeyError(f"flow {self.code} declares no document {code!r}")
+
     def document_name(self, code: str) -> str:
-        return dict(self.documents)[code]
+        return self.document(code).title
 
     @property
     def document_codes(self) -> tuple[str, ...]:
-        return tuple(code for code, _ in self.documents)
+        return tuple(document.code for document in self.documents)
+
+    def signing_step(self, code: str) -> Step | None:
+        """The step whose signer seals document `code`, if any."""
+        return next((step for step in self.steps if code in step.signs), None)
+
+    def numbering_step(self, code: str) -> Step | None:
+        """The registration step after signing that records the number of `code`, if any."""
+        return next((step for step in self.steps if code in step.numbers), None)
+
+    @property
+    def has_participants(self) -> bool:
+        """A flow with steps per participant needs its participant list when the case is opened."""
+        return any(step.per == "participant" for step in self.steps)
 
     @property
     def lanes(self) -> tuple[str, ...]:

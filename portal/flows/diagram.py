@@ -21,7 +21,7 @@ END_W, END_H = 84, 30
 
 def legend(flow: Flow) -> list[tuple[str, str]]:
     """The flow's document legend as (code, name) pairs, in the decree's order."""
-    return list(flow.documents)
+    return [(document.code, document.title) for document in flow.documents]
 
 
 def size_class(flow: Flow) -> str:

@@ -6,7 +6,7 @@ so the draft waits in his own signing queue (not every member's) and returns to 
 """
 from __future__ import annotations
 
-from portal.flows.definition import END_OK, SLA, Flow, Step, advance, send_back
+from portal.flows.definition import END_OK, SLA, DocKind, Flow, Step, advance, doc, send_back
 
 SURAT_KELUAR_ANGGOTA = Flow(
     code="SKA",
@@ -17,21 +17,26 @@ SURAT_KELUAR_ANGGOTA = Flow(
     total_sla=SLA.hr(1),
     total_sla_from="dispatch",
     documents=(
-        ("KONSEP", "Konsep surat beserta lampiran"),
-        ("SURAT_TTD", "Surat yang sudah ditandatangani"),
-        ("BUKTI_KIRIM", "Bukti pengiriman surat"),
+        doc("KONSEP", "Konsep surat beserta lampiran",
+            DocKind.LETTER, label="Konsep surat"),
+        doc("SURAT_TTD", "Surat yang sudah ditandatangani",
+            DocKind.LETTER, label="Surat", signer="penandatangan", draft="KONSEP", series="letter", seen_by=("public",)),
+        doc("BUKTI_KIRIM", "Bukti pengiriman surat",
+            label="Bukti pengiriman"),
     ),
     steps=(
         Step(
             key="konsep_sign", title="Konsep & tanda tangan",
             roles=("anggota",), lane="WAKA / Anggota BNSP", named_actor="penandatangan",
             produces=("KONSEP",), signs=("SURAT_TTD",), sla=SLA.none(),
+            status="Konsep, menunggu tanda tangan {signer}",
             transitions=(advance("dispatch", "Tanda tangani & kirim ke PHU"),),
         ),
         Step(
             key="dispatch", title="Penomoran & kirim",
             roles=("phu",), lane="PHU",
             requires=("SURAT_TTD",), numbers=("SURAT_TTD",), produces=("BUKTI_KIRIM",), sla=SLA.ts(),
+            status="Menunggu penomoran & pengiriman PHU",
             transitions=(
                 advance(END_OK, "Beri nomor & kirim", key="dispatch"),
                 send_back("konsep_sign", "Kembalikan ke pengirim"),

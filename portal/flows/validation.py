@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from portal.flows.definition import (
-    EFFECTS, ENDS, FORWARD_KINDS, NAMED_ACTORS, PER_LABELS, REASON_KINDS, Flow, Kind, Step,
+    AUDIENCES, SIGNED_KINDS, DocKind, EFFECTS, ENDS, FORWARD_KINDS, NAMED_ACTORS, PER_LABELS, REASON_KINDS, Flow, Kind, Step,
 )
 from portal.flows.roles import ACTORS
 
@@ -25,6 +25,7 @@ def validate_flow(flow: Flow) -> None:
     _check_forward_acyclic(flow)
     _check_reaches_end(flow)
     _check_every_document_used(flow)
+    _check_declarations(flow)
     _check_timers(flow, keys)
 
 
@@ -226,3 +227,54 @@ def _check_timers(flow: Flow, keys: set[str]) -> None:
         for key in (*timer.steps, timer.target):
             if key not in keys:
                 _fail(flow, None, f"timer {timer.key!r} names unknown step {key!r}")
+
+
+def _check_declarations(flow: Flow) -> None:
+    """Every document a step signs or numbers is declared completely and consistently."""
+    for document in flow.documents:
+        where = f"document {document.code!r}"
+        if not isinstance(document.kind, DocKind):
+            _fail(flow, None, f"{where} has no valid kind")
+        for audience in document.seen_by:
+            if audience not in AUDIENCES:
+                _fail(flow, None, f"{where}: unknown audience {audience!r} (use {', '.join(AUDIENCES)})")
+        if document.template and document.kind in (DocKind.UPLOAD, DocKind.FORM_RECORD):
+            _fail(flow, None, f"{where}: a {document.kind} is not drafted from a template")
+        if document.series and not document.signed:
+            _fail(flow, None, f"{where} takes a number series but is not a signed document")
+        if document.signer and flow.signing_step(document.code) is None:
+            _fail(flow, None, f"{where} names a signer but no step signs it")
+        if "public" in document.seen_by and not document.signed:
+            _fail(flow, None, f"{where} is public by QR but is never signed")
+    for step in flow.steps:
+        for code in step.signs:
+            document = flow.document(code)
+            if document.kind not in SIGNED_KINDS:
+                _fail(flow, step, f"signs {code!r}, whose kind {document.kind!r} is not a signed kind")
+            if document.signer is None:
+                _fail(flow, step, f"signs {code!r}, which declares no signer")
+            elif document.signer not in step.roles and document.signer != step.named_actor:
+                _fail(flow, step, f"{code!r} is signed by {document.signer!r}, not a role or named actor of the step")
+            if document.draft is None or document.draft not in (*step.requires, *step.produces):
+                _fail(flow, step, f"signs {code!r}, whose draft is not required or produced by the step")
+        for code in step.numbers:
+            if flow.document(code).series is None:
+                _fail(flow, step, f"numbers {code!r}, which declares no number series")
+
+
+def check_references(flows: Iterable[Flow], *, templates: Iterable[str], series: Iterable[str],
+                     effects: Iterable[str]) -> None:
+    """Names a declaration borrows from other areas (draft templates, number series, effect
+    handlers) must exist there; checked when the app starts, once every area is loaded. Step forms
+    are checked by their registry (portal.forms.registry.check_forms)."""
+    templates, series, effects = set(templates), set(series), set(effects)
+    for flow in flows:
+        for document in flow.documents:
+            if document.template and document.template not in templates:
+                _fail(flow, None, f"document {document.code!r}: template {document.template!r} does not exist")
+            if document.series and document.series not in series:
+                _fail(flow, None, f"document {document.code!r}: number series {document.series!r} does not exist")
+        for step in flow.steps:
+            for effect in step.effects:
+                if effect not in effects:
+                    _fail(flow, step, f"effect {effect!r} has no handler")

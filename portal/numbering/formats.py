@@ -33,6 +33,13 @@ def format_number(series: str, sequence: int, on: date, classification: str = "U
     return f"{sequence}/BNSP/{classification}/{month}/{year}"
 
 
+# The number series a flow file's document declaration may name in `series=`.
+SERIES: dict[str, str] = {"letter": "Surat", "sk": "Surat Keputusan", "spt": "Surat Perintah Tugas",
+                          "licence": "Sertifikat Lisensi"}
+
+
 def series_key(series: str, classification: str = "") -> str:
     """Letters share one sequence per year whatever their classification, as the agenda book does."""
-    return {"letter": "letter", "sk": "sk", "spt": "spt", "licence": "licence"}[series]
+    if series not in SERIES:
+        raise KeyError(series)
+    return series

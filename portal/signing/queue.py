@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -20,11 +19,12 @@ from portal.audit.services import record
 from portal.cases import engine
 from portal.cases.models import Case, CaseItem, DocumentVersion, WorkItem
 from portal.core.dates import to_wib, utcnow
+from portal.core.errors import UserError
+from portal.core.passwords import hasher
 from portal.extensions import db
-from portal.flows.definition import FORWARD_KINDS, Kind
+from portal.flows.definition import FORWARD_KINDS, DocKind, Kind
 from portal.numbering.formats import format_number, series_key
 from portal.numbering.services import next_value
-from portal.signing.doctypes import doc_type_of
 from portal.signing.models import SignatureRequest, SigningBatch, SigningCredential
 
 PIN_MAX_FAILURES = 5
@@ -32,29 +32,22 @@ PIN_LOCK_MINUTES = 15
 OPEN_STATES = ("menunggu", "gagal")
 
 
-class SigningQueueError(Exception):
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class SigningQueueError(UserError):
+    """Refused by the signing queue (wrong PIN, document no longer waiting, …)."""
 
 
 # --- queueing --------------------------------------------------------------------------------
 
-def source_codes(step) -> dict[str, str]:
-    """Signed code → the draft it is made from: requires and signs pair up in order (D5 A → D7 A);
-    a step signing its own draft (an Anggota's letter) pairs with what it produces."""
-    sources = list(step.requires) or list(step.produces)
-    if len(sources) == len(step.signs):
-        return dict(zip(step.signs, sources))
-    return {code: sources[0] for code in step.signs} if sources else {}
-
-
-def signer_for(case: Case, work: WorkItem, step) -> tuple[str, int | None]:
+def signer_for(case: Case, work: WorkItem, step, document) -> tuple[str, int | None]:
+    """The role and, when the case names one, the person whose queue the document waits in."""
     if work.assignee_id:
         user = db.session.get(User, work.assignee_id)
+        if document.signer in user.role_codes:
+            return document.signer, user.id
         role = "ketua" if "ketua" in user.role_codes else next(r for r in step.roles if r in user.role_codes)
         return role, user.id
+    if document.signer in step.roles:
+        return document.signer, None
     return ("ketua" if "ketua" in step.roles else step.roles[0]), None
 
 
@@ -64,12 +57,13 @@ def enqueue_step(case: Case, work: WorkItem) -> list[SignatureRequest]:
     step = flow.step(work.step_key)
     if not step.signs or work.state != "open":
         return []
-    role, signer_id = signer_for(case, work, step)
     created = []
     drafts = [v for v in engine.latest_documents(case).values()]
-    for signed_code, source_code in source_codes(step).items():
+    for signed_code in step.signs:
+        document = flow.document(signed_code)
+        role, signer_id = signer_for(case, work, step, document)
         for version in drafts:
-            if version.code != source_code or version.content_type != "application/pdf":
+            if version.code != document.draft or version.content_type != "application/pdf":
                 continue
             existing = db.session.scalar(select(SignatureRequest).where(
                 SignatureRequest.work_item_id == work.id, SignatureRequest.code == signed_code,
@@ -78,41 +72,31 @@ def enqueue_step(case: Case, work: WorkItem) -> list[SignatureRequest]:
                 if existing.source_version_id != version.id and existing.state != "diproses":
                     existing.source_version_id = version.id  # a corrected draft replaces the queued one
                 continue
-            created.append(_new_request(case, work, flow, signed_code, version, role, signer_id))
+            created.append(_new_request(case, work, document, version, role, signer_id))
     db.session.flush()
     return created
 
 
 def retarget_requests(case: Case, work: WorkItem) -> None:
     """The step's signer was (re)named: documents still waiting follow them to their queue."""
-    step = engine.flow_of(case).step(work.step_key)
-    role, signer_id = signer_for(case, work, step)
+    flow = engine.flow_of(case)
+    step = flow.step(work.step_key)
     for request in db.session.scalars(select(SignatureRequest).where(
             SignatureRequest.work_item_id == work.id, SignatureRequest.state.in_(OPEN_STATES))):
-        request.signer_role, request.signer_user_id = role, signer_id
+        request.signer_role, request.signer_user_id = signer_for(case, work, step, flow.document(request.code))
 
 
-def short_name(legend: str) -> str:
-    """"Surat persetujuan permohonan yang sudah ditandatangani ketua ..." → "Surat persetujuan permohonan"."""
-    if legend.startswith("Dokumen yang berupa "):  # the Lisensi legend's wording
-        legend = legend[len("Dokumen yang berupa "):]
-    head = legend.split(" yang ", 1)[0].split(" (", 1)[0].split(" dilampiri ", 1)[0].strip()
-    return (head[:1].upper() + head[1:])[:120] or legend[:120]
-
-
-def _new_request(case, work, flow, code, source: DocumentVersion, role, signer_id) -> SignatureRequest:
-    kind = doc_type_of(case.flow_code, code)
+def _new_request(case, work, document, source: DocumentVersion, role, signer_id) -> SignatureRequest:
     request = SignatureRequest(
-        public_id=secrets.token_urlsafe(18), case_id=case.id, work_item_id=work.id, code=code,
-        item_key=source.item_key, doc_type=kind.kind, signer_role=role, signer_user_id=signer_id,
-        source_version_id=source.id, state="menunggu",
-        title=short_name(flow.document_name(code)),
+        public_id=secrets.token_urlsafe(18), case_id=case.id, work_item_id=work.id, code=document.code,
+        item_key=source.item_key, doc_type=str(document.kind), signer_role=role, signer_user_id=signer_id,
+        source_version_id=source.id, state="menunggu", title=document.short_name,
     )
     if source.item_key:
         item = db.session.get(CaseItem, int(source.item_key.split(":", 1)[1]))
         data = item.data or {}
         request.holder_name = item.label
-        request.title = f"{short_name(flow.document_name(code))} — {item.label}"[:300]
+        request.title = f"{document.short_name} — {item.label}"[:300]
         request.number = data.get("certificate_number")
         request.registration_number = data.get("registration_number")
         if data.get("valid_until"):
@@ -120,10 +104,13 @@ def _new_request(case, work, flow, code, source: DocumentVersion, role, signer_i
 
             request.valid_until = date.fromisoformat(data["valid_until"])
             request.valid_from = to_wib(utcnow()).date()
-    elif kind.kind == "licence_certificate" and case.organisation:
+    elif document.kind == DocKind.LICENCE_CERTIFICATE and case.organisation:
         request.holder_name = case.organisation.name
+        request.title = f"{document.short_name} — {case.organisation.name}"[:300]
         today = to_wib(utcnow()).date()
         request.valid_from, request.valid_until = today, today.replace(year=today.year + 5)
+    else:
+        request.title = f"{document.short_name} — {case.title}"[:300]  # e.g. the letter's subject
     db.session.add(request)
     return request
 
@@ -153,13 +140,6 @@ def load_request_for(user: User, request_id: int) -> SignatureRequest | None:
 
 # --- signing PIN ------------------------------------------------------------------------------
 
-def _hasher() -> PasswordHasher:
-    config = current_app.config
-    return PasswordHasher(time_cost=config.get("ARGON2_TIME_COST", 3),
-                          memory_cost=config.get("ARGON2_MEMORY_COST", 65536),
-                          parallelism=config.get("ARGON2_PARALLELISM", 4))
-
-
 def set_pin(user: User, pin: str) -> None:
     if not pin.isdigit() or not 6 <= len(pin) <= 12:
         raise SigningQueueError("PIN tanda tangan harus 6–12 angka.")
@@ -167,7 +147,7 @@ def set_pin(user: User, pin: str) -> None:
     if credential is None:
         credential = SigningCredential(user_id=user.id, pin_hash="")
         db.session.add(credential)
-    credential.pin_hash = _hasher().hash(pin)
+    credential.pin_hash = hasher().hash(pin)
     credential.failed_attempts = 0
     credential.locked_until = None
     credential.updated_at = utcnow()
@@ -184,7 +164,7 @@ def check_pin(user: User, pin: str) -> None:
         raise SigningQueueError("PIN salah terlalu sering; penandatanganan dikunci sementara "
                                 f"({PIN_LOCK_MINUTES} menit).", 429)
     try:
-        _hasher().verify(credential.pin_hash, pin or "")
+        hasher().verify(credential.pin_hash, pin or "")
     except (VerificationError, InvalidHashError):
         credential.failed_attempts += 1
         if credential.failed_attempts >= PIN_MAX_FAILURES:
@@ -278,13 +258,14 @@ def store_signed(request: SignatureRequest, data: bytes, level: str, sha256: str
     request.signed_by_id = signer.id
     request.error = None
     record("signing.signed", request, actor=signer, detail={"level": level, "sha256": sha256})
-    kind = doc_type_of(case.flow_code, request.code)
-    if kind.series and not request.number and not numbered_by_a_later_step(engine.flow_of(case), request.code):
+    flow = engine.flow_of(case)
+    document = flow.document(request.code)
+    if document.series and not request.number and flow.numbering_step(request.code) is None:
         # No PHU numbering step for this document in its flow: it is numbered as it is signed.
         today = to_wib(utcnow()).date()
-        request.number = format_number(kind.series, next_value(series_key(kind.series), today.year), today,
-                                       kind.classification or "UM.00.00")
-        if kind.kind == "licence_certificate" and case.organisation:
+        request.number = format_number(document.series, next_value(series_key(document.series), today.year),
+                                       today, document.classification or "UM.00.00")
+        if document.kind == DocKind.LICENCE_CERTIFICATE and case.organisation:
             case.organisation.licence_number = request.number
     advance_if_complete(request, signer)
     return True
@@ -322,25 +303,22 @@ def cancel_open_requests(work: WorkItem) -> None:
         .values(state="dibatalkan").execution_options(synchronize_session=False))
 
 
-def numbered_by_a_later_step(flow, code: str) -> bool:
-    return any(code in step.numbers for step in flow.steps)
-
-
 def assign_numbers(case: Case, step, actor: User | None) -> list[str]:
     """PHU's numbering step: each signed document of the step's `numbers` gets its number now."""
     numbers = []
     today = to_wib(utcnow()).date()
+    flow = engine.flow_of(case)
     for code in step.numbers:
-        kind = doc_type_of(case.flow_code, code)
-        if kind.series is None:
+        document = flow.document(code)
+        if document.series is None:
             continue
         requests = db.session.scalars(select(SignatureRequest).where(
             SignatureRequest.case_id == case.id, SignatureRequest.code == code,
             SignatureRequest.state == "ditandatangani", SignatureRequest.number.is_(None)))
         for request in requests:
-            sequence = next_value(series_key(kind.series), today.year)
-            request.number = format_number(kind.series, sequence, today, kind.classification or "UM.00.00")
-            if kind.kind == "licence_certificate" and case.organisation:
+            sequence = next_value(series_key(document.series), today.year)
+            request.number = format_number(document.series, sequence, today, document.classification or "UM.00.00")
+            if document.kind == DocKind.LICENCE_CERTIFICATE and case.organisation:
                 case.organisation.licence_number = request.number
             numbers.append(request.number)
             record("signing.numbered", request, actor=actor, detail={"number": request.number})

@@ -5,9 +5,7 @@ only if it is still 'diproses' (so never twice); a lease keeps two workers off t
 """
 from __future__ import annotations
 
-import os
 import secrets
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -178,7 +176,6 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     signer = batch.signer
     config = current_app.config
     app = current_app._get_current_object()
-    delay = float(os.environ.get("PORTAL_SIGNING_DRILL_DELAY", "0"))  # failure drills only
     size = int(config.get("SIGNING_CHUNK") or CHUNK)
     ids = list(db.session.scalars(select(SignatureRequest.id).where(
         SignatureRequest.batch_id == batch_id, SignatureRequest.state == "diproses").order_by(SignatureRequest.id)))
@@ -215,8 +212,6 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
                         .values(state="gagal", error=result.message).execution_options(synchronize_session=False))
                 else:
                     store_signed(request, result.data, result.level, result.sha256, signer)
-                if delay:
-                    time.sleep(delay)
             db.session.commit()
             if not _acquire(batch_id, token):
                 return  # the lease was lost: another worker carries on

@@ -1,41 +1,7 @@
 """Background tasks (Huey): embedded SQLite storage by default, Redis when REDIS_URL is set."""
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
-
-from huey import RedisHuey, SqliteHuey
-
-from portal.config import INSTANCE_DIR
-
-
-def _make_huey():
-    redis_url = os.environ.get("REDIS_URL")
-    if redis_url:
-        return RedisHuey("bnsp-portal", url=redis_url)
-    path = os.environ.get("HUEY_SQLITE_PATH") or str(INSTANCE_DIR / "huey.sqlite3")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    return SqliteHuey("bnsp-portal", filename=path)
-
-
-huey = _make_huey()
-_worker_app = None
-
-
-def set_worker_app(app) -> None:
-    global _worker_app
-    _worker_app = app
-
-
-@contextmanager
-def _app_context():
-    from flask import has_app_context
-
-    if has_app_context():  # immediate mode (tests) runs inside the caller's request or test
-        yield
-        return
-    with _worker_app.app_context():
-        yield
+from portal.tasks import app_context as _app_context, huey, set_worker_app, worker_app  # noqa: F401
 
 
 @huey.task(retries=2, retry_delay=5)
@@ -73,10 +39,10 @@ def dispatch_batch(batch_id: int, secret: str) -> None:
 @huey.on_startup()
 def resume_unfinished_batches() -> None:
     """A worker killed mid-batch left it 'berjalan': pick it up again when a worker starts."""
-    if _worker_app is None:
+    if worker_app() is None:
         return
     from portal.signing.runner import unfinished_batches
 
-    with _worker_app.app_context():
+    with worker_app().app_context():
         for batch_id in unfinished_batches():
             sign_batch_task(batch_id)

@@ -5,7 +5,7 @@ attributes; only the SHA-256 digest of those attributes goes to the service, whi
 a raw RSA signature that we embed. The passphrase lives only in the arguments of one call: it is
 never stored, logged or put into an error message.
 
-The HTTP contract (paths below) is documented in :mod:`portal.signing.fake_tte`.
+The HTTP contract (paths below) is documented below and exercised by the test double in `tests/fake_tte.py`.
 """
 from __future__ import annotations
 

@@ -245,17 +245,23 @@ def search_registry(query: str, limit: int = 5) -> list[PublicRecord]:
 
 def signed_file_key(public_id: str) -> tuple[str, str] | None:
     """(storage key, suggested filename) of the signed PDF behind a public id."""
-    from portal.cases.models import DocumentVersion
+    from portal.cases.models import Case, DocumentVersion
+    from portal.flows.registry import get_flow
 
     if not PUBLIC_ID.match(public_id or ""):
         return None
     row = db.session.execute(
-        select(DocumentVersion.storage_key, SignatureRequest.doc_type, SignatureRequest.number)
+        select(DocumentVersion.storage_key, SignatureRequest.doc_type, SignatureRequest.number,
+               SignatureRequest.code, Case.flow_code)
         .join(DocumentVersion, DocumentVersion.id == SignatureRequest.signed_version_id)
+        .join(Case, Case.id == SignatureRequest.case_id)
         .where(SignatureRequest.public_id == public_id, SignatureRequest.state == SIGNED)
     ).first()
     if row is None:
         return None
+    flow = get_flow(row.flow_code)
+    if row.code not in flow.document_codes or "public" not in flow.document(row.code).seen_by:
+        return None  # verifiable by its QR, but the flow does not publish the document itself
     stem = re.sub(r"[^A-Za-z0-9.-]+", "-", f"{row.doc_type}-{row.number or public_id}").strip("-")
     return row.storage_key, f"{stem}.pdf"
 

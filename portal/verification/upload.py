@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 
 from portal import uploads
+from portal.core.errors import UserError
 from portal.signing.devpki import ROOT_FILENAME
 from portal.signing.validation import (
     MSG_BROKEN, MSG_ENCRYPTED, MSG_NOT_PDF, MSG_UNKNOWN_SIGNER, ValidationReport,
@@ -48,13 +49,8 @@ PROBLEMS = {
 }
 
 
-class BadUpload(Exception):
+class BadUpload(UserError):
     """The file cannot be checked at all; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass

@@ -21,6 +21,7 @@ from portal.signing.queue import set_pin
 from portal.signing.setup import ensure_dev_signing
 from portal.signing.validation import pdfsig_report, validate_signed_pdf
 from tests.conftest import TEST_PASSWORD
+from tests.drill import slow_down_storing_signatures
 from tests.factories import Cast, drive
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -170,7 +171,7 @@ def test_progress_bar_moves_while_a_background_worker_signs(
         thread.start()
 
     monkeypatch.setattr("portal.signing.tasks.dispatch_batch", dispatch_to_worker)
-    monkeypatch.setenv("PORTAL_SIGNING_DRILL_DELAY", "0.35")  # per document stored, so polls see it move
+    slow_down_storing_signatures(monkeypatch, 0.35)  # per document stored, so polls see it move
     monkeypatch.setitem(app.config, "SIGNING_CHUNK", 2)  # progress is committed chunk by chunk
 
     sign_in(cast.user("ketua").username, TEST_PASSWORD)

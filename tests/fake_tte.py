@@ -13,7 +13,7 @@ contract comes from the provider's integration documents.
 Errors are JSON ``{"status_code": <int>, "error": "<pesan>"}`` with the HTTP status: 400 bad
 request, 401 "Passphrase salah", 404 "NIK tidak terdaftar", 503 when an outage is simulated.
 
-Standalone: ``python -m portal.signing.fake_tte --port 8089 [--ca-out root.pem]``.
+Standalone: ``python -m tests.fake_tte --port 8089 [--ca-out root.pem]``.
 """
 from __future__ import annotations
 

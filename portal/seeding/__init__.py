@@ -27,7 +27,7 @@ def seed_demo_signing_pins() -> None:
 
 
 def seed_demo_cases() -> None:
-    """Cases walked through the real engine so every role finds work (see portal/demo_cases.py)."""
-    from portal.demo_cases import seed_demo_cases as seed
+    """Cases walked through the real engine so every role finds work (see portal/seeding/demo_cases.py)."""
+    from portal.seeding.demo_cases import seed_demo_cases as seed
 
     seed(DEMO_SIGNING_PIN)

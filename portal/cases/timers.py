@@ -1,0 +1,75 @@
+"""The clocks a flow declares (`Timer`, e.g. Lisensi: LKS findings still open after 15 hari kerja go
+to the members' pleno). A periodic worker task runs them; each fires once per case: it flags the
+case, writes the timeline and tells the applicant, the people named on the case and the staff."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import User, UserRole
+from portal.audit.services import record
+from portal.calendar.services import work_calendar
+from portal.cases.access import named_people
+from portal.cases.models import Case, WorkItem
+from portal.cases.timeline import log
+from portal.core.dates import format_date_id, to_wib, utcnow
+from portal.extensions import db
+from portal.flows.definition import Flow, Timer
+from portal.flows.registry import FLOWS
+
+
+def timer_started(case: Case, timer: Timer) -> datetime | None:
+    """When the case first entered the timer's steps (e.g. the LKS date)."""
+    return db.session.scalar(select(func.min(WorkItem.ready_at)).where(
+        WorkItem.case_id == case.id, WorkItem.step_key.in_(timer.steps)))
+
+
+def timer_deadline(case: Case, timer: Timer) -> datetime | None:
+    started = timer_started(case, timer)
+    if started is None:
+        return None
+    return work_calendar().due_hr(started, timer.after.days)
+
+
+def run_timers(now: datetime | None = None) -> list[tuple[str, str]]:
+    """Fire every expired timer of every running case; returns (case number, timer key) fired."""
+    now = now or utcnow()
+    fired = []
+    for flow in FLOWS.values():
+        for timer in flow.timers:
+            running = db.session.scalars(select(Case).where(Case.id.in_(
+                select(WorkItem.case_id).where(WorkItem.flow_code == flow.code, WorkItem.state == "open",
+                                               WorkItem.step_key.in_(timer.steps))))).all()
+            for case in running:
+                if timer.flag in (case.flags or []):
+                    continue
+                deadline = timer_deadline(case, timer)
+                if deadline is not None and now > deadline:
+                    _fire(case, flow, timer, deadline, now)
+                    fired.append((case.number, timer.key))
+    return fired
+
+
+def _fire(case: Case, flow: Flow, timer: Timer, deadline: datetime, now: datetime) -> None:
+    from portal.mail.outbox import queue_mail
+
+    case.flags = sorted(set(case.flags or []) | {timer.flag})
+    log(case, None, "system", f"{timer.label} (batas {format_date_id(to_wib(deadline))})", now=now)
+    record("case.timer", case, detail={"timer": timer.key, "deadline": deadline.isoformat()})
+    subject = f"{case.number}: {timer.label}"
+    body = (f"Kasus {case.number} ({case.title}) melewati batas waktu: {timer.label}.\n"
+            f"Batas waktu: {format_date_id(to_wib(deadline))}.\n"
+            f"Langkah berikutnya: {flow.step(timer.target).title}.\n\nPortal Layanan BNSP")
+    for user in _people_to_tell(case, flow, timer):
+        queue_mail(user.email, subject, body)
+
+
+def _people_to_tell(case: Case, flow: Flow, timer: Timer) -> list[User]:
+    """The applicant organisation, everyone named on the case, and the holders of the target step's roles."""
+    target_roles = set(flow.step(timer.target).roles)
+    query = select(User).where(User.is_enabled.is_(True), (
+        User.id.in_(named_people(case) or [0])
+        | User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(target_roles)))
+        | ((User.organisation_id == case.organisation_id) if case.organisation_id else False)))
+    return [user for user in db.session.scalars(query).all() if user.email]

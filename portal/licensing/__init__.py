@@ -1,0 +1,1 @@
+"""LSP licensing (flow 6): what the licensing steps record beyond documents (the access code)."""
