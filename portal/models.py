@@ -6,6 +6,6 @@ from portal.cases.models import Case, CaseEvent, CaseItem, DocumentVersion, Work
 from portal.correspondence.models import DispositionRecord  # noqa: F401
 from portal.forms.models import StepFormDraft  # noqa: F401
 from portal.mail.models import OutgoingMail  # noqa: F401
-from portal.numbering.models import NumberSeries  # noqa: F401
+from portal.numbering.models import NumberReservation, NumberSeries, NumberVoid, SeriesDefinition  # noqa: F401
 from portal.signing.models import SignatureRequest, SigningBatch, SigningCredential  # noqa: F401
 from portal.verification.models import RateLimitCounter  # noqa: F401

@@ -109,6 +109,16 @@ def pdf_text(data: bytes) -> str:
 
 # --- Surat Masuk ---------------------------------------------------------------------------------
 
+def test_every_mail_step_words_the_letters_state_in_its_declaration():
+    from portal.correspondence.letters import MAIL_FLOWS
+    from portal.flows.registry import FLOWS
+
+    for code in MAIL_FLOWS:
+        for step in FLOWS[code].steps:
+            assert step.status, f"{code}.{step.key} has no status wording"
+            step.status.format(signer="Ketua", disposer="Kepala Sekretariat", unit="Bagian Lisensi")
+
+
 def test_phu_registers_a_letter_through_the_form_and_it_waits_for_the_kaseks_disposition(app, db, office):
     phu = office.client("phu")
     form = phu.get("/surat/masuk/baru").get_data(as_text=True)

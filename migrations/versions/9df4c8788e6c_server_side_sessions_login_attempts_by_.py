@@ -1,7 +1,7 @@
 """server-side sessions, login attempts by client
 
 Revision ID: 9df4c8788e6c
-Revises: d5e2b8a91c34
+Revises: c1eab2c090d1
 Create Date: 2026-11-30 10:20:10.285668
 
 """
@@ -13,7 +13,7 @@ import portal.core.types
 
 # revision identifiers, used by Alembic.
 revision = '9df4c8788e6c'
-down_revision = 'd5e2b8a91c34'
+down_revision = 'c1eab2c090d1'
 branch_labels = None
 depends_on = None
 

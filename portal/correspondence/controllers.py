@@ -41,7 +41,7 @@ def _today():
 def _choices() -> dict:
     return dict(classifications=CLASSIFICATIONS, sifat_options=letters.SIFAT, matters=letters.MATTERS,
                 addressees=letters.ADDRESSEES, signers=letters.SIGNERS, units=letters.DISPOSITION_UNITS,
-                instructions=letters.INSTRUCTIONS, channels=services.DISPATCH_CHANNELS, mail_flows=MAIL_FLOWS,
+                channels=services.DISPATCH_CHANNELS, mail_flows=MAIL_FLOWS,
                 sla_states=sla.SLA_STATES, case_states=sla.CASE_STATES)
 
 
