@@ -45,6 +45,7 @@ SAMPLES = {
     "AUDIT_CHECKPOINT_DIR": ("/srv/portal/audit", "/srv/portal/audit"),
     "PORTAL_ENV": ("production", "production"),
     "SIGNING_BACKEND": ("pkcs11", "pkcs11"),
+    "SIGNING_DIR": ("/srv/portal/signing", "/srv/portal/signing"),
     "SIGNING_P12_PATH": ("/etc/bnsp/sign.p12", "/etc/bnsp/sign.p12"),
     "SIGNING_P12_PASSPHRASE_FILE": ("/etc/bnsp/p12-pass", "/etc/bnsp/p12-pass"),
     "SIGNING_PKCS11_LIB": ("/usr/lib/x.so", "/usr/lib/x.so"),
