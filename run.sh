@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh
 export FLASK_APP=wsgi
+# The embedded default is a development setup: the published dev SECRET_KEY and the demo
+# accounts are refused anywhere PORTAL_ENV=development is not set.
+export PORTAL_ENV="${PORTAL_ENV:-development}"
 .venv/bin/flask db upgrade
 .venv/bin/flask setup-signing
 .venv/bin/flask seed-demo

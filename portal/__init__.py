@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_settings
+from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_settings, refuse_unsafe
 
 AREAS = ("home", "accounts", "admin", "flows", "calendar", "cases", "signing", "verification",
          "correspondence", "numbering", "observability")
@@ -30,9 +30,8 @@ def create_app(config=None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(INSTANCE_DIR),
     )
+    refuse_unsafe(settings)
     app.config.update(settings)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY is not set: set it in the environment or instance/config.py")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     for folder in ("STORAGE_DIR", "MAIL_OUTBOX_DIR"):

@@ -22,10 +22,19 @@ ENV_KEYS = (
     "VERIFY_SEARCH_LIMIT", "VERIFY_UPLOAD_LIMIT", "PROXY_COUNT", "VERIFY_MEMORY_REGISTRY",
     "STORAGE_BACKEND", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_PREFIX", "S3_ACCESS_KEY_ID",
     "S3_SECRET_ACCESS_KEY", "METRICS_TOKEN", "LOG_FORMAT",
+    "UPLOAD_MAX_BYTES", "UPLOAD_MAX_INFLATED", "AUDIT_CHECKPOINT_DIR",
 )
 # Settings given as text in the environment that the code reads as numbers.
 INT_KEYS = ("PROXY_COUNT", "MAIL_PORT", "SIGNING_LEASE_SECONDS", "SIGNING_CHUNK", "SIGNING_PROCESSES", "VERIFY_MAX_BYTES",
-            "VERIFY_MAX_INFLATED", "VERIFY_SEARCH_LIMIT", "VERIFY_UPLOAD_LIMIT")
+            "VERIFY_MAX_INFLATED", "VERIFY_SEARCH_LIMIT", "VERIFY_UPLOAD_LIMIT", "UPLOAD_MAX_BYTES",
+            "UPLOAD_MAX_INFLATED")
+# Keys published in this repository: a server running with one of them can be impersonated.
+KNOWN_SECRET_KEYS = ("dev-only-secret-key-change-me", "test-secret-key")
+MIN_PRODUCTION_KEY_LENGTH = 32
+
+
+class UnsafeConfiguration(RuntimeError):
+    """The portal refuses to start: the message says what to set."""
 
 
 class Config:
@@ -64,6 +73,8 @@ class Config:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # largest upload accepted, in bytes
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_CLIENT_MAX_FAILURES = 20  # per client address in the same window, over all accounts
+    SESSION_MAX_HOURS = 12  # a login ends after this long, whatever the activity
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -72,8 +83,9 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    # A fixed dev key keeps sessions across restarts; production refuses to start without its own.
-    SECRET_KEY = "dev-only-secret-key-change-me"
+    # A fixed dev key keeps sessions across restarts. It is public, so it is used only when
+    # PORTAL_ENV=development is set explicitly; everything else refuses to start with it.
+    SECRET_KEY = KNOWN_SECRET_KEYS[0]
 
 
 class ProductionConfig(Config):
@@ -86,7 +98,7 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key"
+    SECRET_KEY = KNOWN_SECRET_KEYS[1]
     DATABASE_URL = "sqlite://"
     PUBLIC_BASE_URL = "http://localhost"
     ARGON2_TIME_COST = 1
@@ -104,14 +116,19 @@ CONFIGS = {
 def load_settings(config: type[Config] | dict | str | None) -> dict:
     """Merge defaults, instance/config.py, environment variables and explicit overrides."""
     if config is None or isinstance(config, str):
-        name = config or os.environ.get("PORTAL_ENV", "development")
+        # Without PORTAL_ENV the portal assumes production: development must be asked for.
+        name = config or os.environ.get("PORTAL_ENV") or "production"
+        if name not in CONFIGS:
+            raise UnsafeConfiguration(f"PORTAL_ENV={name!r} is not one of {', '.join(CONFIGS)}")
         base: type[Config] = CONFIGS[name]
         overrides: dict = {}
     elif isinstance(config, dict):
-        base = CONFIGS[config.get("PORTAL_ENV", "testing" if config.get("TESTING") else "development")]
+        name = config.get("PORTAL_ENV", "testing" if config.get("TESTING") else "development")
+        base = CONFIGS[name]
         overrides = config
     else:
         base, overrides = config, {}
+        name = next((key for key, cls in CONFIGS.items() if issubclass(config, cls)), "production")
 
     settings = {key: getattr(base, key) for key in dir(base) if key.isupper()}
     instance_file = INSTANCE_DIR / "config.py"
@@ -129,9 +146,27 @@ def load_settings(config: type[Config] | dict | str | None) -> dict:
             settings[key] = int(settings[key])
     if isinstance(settings.get("MAIL_PORT"), str):
         settings["MAIL_PORT"] = int(settings["MAIL_PORT"])
+    settings["PORTAL_ENV"] = name
     for key in ("SIGNING_REVOCATION_INFO", "VERIFY_MEMORY_REGISTRY"):
         if isinstance(settings.get(key), str):
             settings[key] = settings[key].lower() in ("1", "true", "yes")
     if isinstance(settings.get("MAIL_USE_TLS"), str):
         settings["MAIL_USE_TLS"] = settings["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     return settings
+
+
+def refuse_unsafe(settings: dict) -> None:
+    """Outside explicit development or testing, a missing, published or short SECRET_KEY stops
+    the start: anyone could forge a session cookie (an admin's) with it."""
+    if settings.get("PORTAL_ENV") in ("development", "testing"):
+        return
+    key = settings.get("SECRET_KEY") or ""
+    if not key:
+        raise UnsafeConfiguration(
+            "SECRET_KEY is not set. Set it in the environment or instance/config.py (e.g. "
+            "python -c 'import secrets; print(secrets.token_hex(32))'), or set PORTAL_ENV=development "
+            "on a development machine.")
+    if key in KNOWN_SECRET_KEYS:
+        raise UnsafeConfiguration("SECRET_KEY is the published development key; set a secret one.")
+    if len(key) < MIN_PRODUCTION_KEY_LENGTH:
+        raise UnsafeConfiguration(f"SECRET_KEY is too short: at least {MIN_PRODUCTION_KEY_LENGTH} characters.")

@@ -1,5 +1,5 @@
 """Imports every area's models so that metadata (create_all, Alembic) sees all tables."""
-from portal.accounts.models import LoginAttempt, Organisation, User, UserRole  # noqa: F401
+from portal.accounts.models import LoginAttempt, Organisation, User, UserRole, UserSession  # noqa: F401
 from portal.audit.models import AuditEntry  # noqa: F401
 from portal.calendar.models import Holiday  # noqa: F401
 from portal.correspondence.sla_index import LetterIndex  # noqa: F401

@@ -1,6 +1,6 @@
 """Stored documents addressed by opaque keys, on local disk or in an S3-compatible bucket
 (portal/storage_backends.py); every read is checked against the SHA-256 recorded at write time.
-Uploads are checked by content (check_pdf)."""
+Uploads are checked first by portal.uploads."""
 from __future__ import annotations
 
 import hashlib
@@ -13,14 +13,7 @@ from flask import current_app, send_file
 
 from portal.storage_backends import StoredFileDamaged, backend_from_config, verified
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-
-__all__ = ["StoredFile", "StoredFileDamaged", "UploadRefused", "backend", "check_pdf", "path_for",
-           "read_bytes", "save_bytes", "send_stored"]
-
-
-class UploadRefused(Exception):
-    """The upload is not acceptable; the message is for the user (Indonesian)."""
+__all__ = ["StoredFile", "StoredFileDamaged", "backend", "path_for", "read_bytes", "save_bytes", "send_stored"]
 
 
 @dataclass(frozen=True)
@@ -65,27 +58,3 @@ def read_bytes(key: str, sha256: str | None = None) -> bytes:
 
 def send_stored(key: str, mimetype: str, download_name: str, sha256: str | None = None, **kwargs):
     return send_file(io.BytesIO(read_bytes(key, sha256)), mimetype=mimetype, download_name=download_name, **kwargs)
-
-
-def check_pdf(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
-    """Refuse anything that is not a readable, unencrypted PDF of acceptable size."""
-    if not data:
-        raise UploadRefused("Berkas kosong. Pilih berkas PDF yang akan diunggah.")
-    if len(data) > max_bytes:
-        raise UploadRefused(f"Berkas terlalu besar (maksimal {max_bytes // (1024 * 1024)} MB).")
-    if not data[:1024].lstrip().startswith(b"%PDF-"):
-        raise UploadRefused("Berkas bukan PDF. Unggah dokumen dalam format PDF.")
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        if reader.encrypted:
-            raise UploadRefused("PDF terenkripsi atau berkata sandi tidak dapat diterima. Unggah PDF tanpa kata sandi.")
-        pages = int(reader.root["/Pages"]["/Count"])
-    except UploadRefused:
-        raise
-    except (PdfError, KeyError, ValueError, TypeError, IndexError, AttributeError, RecursionError):
-        raise UploadRefused("PDF rusak atau tidak lengkap sehingga tidak dapat dibaca.")
-    if pages < 1:
-        raise UploadRefused("PDF tidak berisi halaman.")

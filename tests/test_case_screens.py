@@ -58,7 +58,7 @@ def test_wrong_file_type_gets_a_clear_message_and_stores_nothing(app, db, login_
     response = lsp.post(f"/kasus/{number}/kerja/{work.id}/unggah",
                         data={"code": "D1", "file": (io.BytesIO(b"\x89PNG\r\n\x1a\nnot a pdf"), "foto.pdf")},
                         content_type="multipart/form-data")
-    assert response.status_code == 422
+    assert response.status_code == 415  # the upload gate: not a PDF is an unsupported media type
     assert "Berkas bukan PDF" in response.get_data(as_text=True)
     assert db.session.scalars(select(DocumentVersion)).all() == []
 

@@ -283,7 +283,7 @@ def test_a_bad_upload_is_refused_in_indonesian_and_nothing_is_stored(app, db, of
         "addressed_to": "kasek", "scan": (io.BytesIO(sample_pdf()), "surat.pdf"),
         "attachments": [(io.BytesIO(b"\x89PNG\r\n\x1a\nbukan pdf"), "foto.png")],
     })
-    assert response.status_code == 422
+    assert response.status_code == 415  # the upload gate: not a PDF is an unsupported media type
     assert "foto.png: Berkas bukan PDF" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Case)) == 0
     assert db.session.scalar(select(func.count()).select_from(DocumentVersion)) == 0

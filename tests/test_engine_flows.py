@@ -15,7 +15,8 @@ PARTICIPANTS = ["Budi Santoso", "Siti Rahmawati"]
 
 def _open(flow_code, cast, **extra):
     organisation = cast.organisation if flow_code in ("RCC", "ASKOM", "LIS") else None
-    opener = cast.user("lsp") if organisation else cast.user("phu")
+    # A member's letter (SKA) is opened by the member who signs it; other mail by PHU.
+    opener = cast.user("lsp") if organisation else cast.user("anggota" if flow_code == "SKA" else "phu")
     return engine.open_case(flow_code, opener, f"Uji alur {flow_code}", organisation=organisation, **extra)
 
 

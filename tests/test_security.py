@@ -118,12 +118,12 @@ def test_disabled_user_cannot_log_in_and_is_logged_out(app, db, login_as):
 
 def test_password_change_needs_the_current_password(app, db, login_as):
     client = login_as("cs")
-    bad = client.post("/akun/kata-sandi", data={"current": "salah", "new": "baru-12345", "confirm": "baru-12345"})
+    bad = client.post("/akun/kata-sandi", data={"current": "salah", "new": "Perahu-Kertas-Biru-7", "confirm": "Perahu-Kertas-Biru-7"})
     assert bad.status_code == 422 and "Kata sandi saat ini salah" in bad.get_data(as_text=True)
-    ok = client.post("/akun/kata-sandi", data={"current": TEST_PASSWORD, "new": "baru-12345", "confirm": "baru-12345"})
+    ok = client.post("/akun/kata-sandi", data={"current": TEST_PASSWORD, "new": "Perahu-Kertas-Biru-7", "confirm": "Perahu-Kertas-Biru-7"})
     assert ok.status_code == 302
     assert client.get("/beranda").status_code == 200  # this session continues
-    login(app.test_client(), client.user.username, "baru-12345")
+    login(app.test_client(), client.user.username, "Perahu-Kertas-Biru-7")
 
 
 def test_passwords_are_stored_as_argon2_hashes(db):
@@ -137,7 +137,7 @@ def test_passwords_are_stored_as_argon2_hashes(db):
 REGISTRATION = {
     "org_name": "LSP Energi Terbarukan", "kind": "clsp", "org_email": "info@lsp-energi.test",
     "phone": "021-555", "full_name": "Rina Wati", "username": "rina_lsp", "email": "rina@lsp-energi.test",
-    "password": "rahasia-123", "confirm": "rahasia-123",
+    "password": "Kebun-Teh-Puncak-88", "confirm": "Kebun-Teh-Puncak-88",
 }
 
 
@@ -148,7 +148,7 @@ def test_organisation_registers_and_confirms_by_email(app, client, db):
     response = client.post("/akun/daftar", data=REGISTRATION)
     assert response.status_code == 200 and "Periksa e-mail Anda" in response.get_data(as_text=True)
     # Not usable before confirmation.
-    early = client.post("/akun/masuk", data={"username": "rina_lsp", "password": "rahasia-123"})
+    early = client.post("/akun/masuk", data={"username": "rina_lsp", "password": "Kebun-Teh-Puncak-88"})
     assert "belum dikonfirmasi" in early.get_data(as_text=True)
     mails = list(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))
     assert len(mails) == 1
@@ -158,7 +158,7 @@ def test_organisation_registers_and_confirms_by_email(app, client, db):
     body = email.message_from_bytes(mails[0].read_bytes(), policy=policy.default).get_content()
     link = re.search(r"http://localhost(/akun/konfirmasi/\S+)", body).group(1)
     assert client.get(link).status_code == 302
-    login(client, "rina_lsp", "rahasia-123")
+    login(client, "rina_lsp", "Kebun-Teh-Puncak-88")
     org = db.session.scalar(select(Organisation).where(Organisation.name == "LSP Energi Terbarukan"))
     assert org.kind == "clsp"
 

@@ -8,6 +8,7 @@ import io
 import os
 import secrets
 import shutil
+import re
 import subprocess
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -156,7 +157,7 @@ def test_qr_page_shows_a_valid_certificate_with_masked_holder_and_no_personal_da
     assert VALIDITY_ID in html
     assert req.sha256 in html and hashlib.sha256(signed).hexdigest() == req.sha256
     assert "B-B" in html and " WIB" in html and registry.ketua.full_name in html
-    assert f"/v/{req.public_id}/dokumen.pdf" in html
+    assert "dokumen.pdf" not in html  # the PDF only for whoever holds the QR (test_verification_privacy)
     # Public and cacheable: no session cookie, revalidated every time.
     assert "Set-Cookie" not in response.headers
     assert "no-cache" in response.headers["Cache-Control"] and response.headers.get("ETag")
@@ -172,8 +173,13 @@ def test_registry_values_are_escaped_on_the_qr_page(client, registry):
 
 
 def test_signed_pdf_downloads_from_the_qr_page(client, registry):
+    from portal.signing.runner import verify_url
+
     req, signed = registry.issue()
-    response = client.get(f"/v/{req.public_id}/dokumen.pdf")
+    qr = urlsplit(verify_url(req))
+    page = page_text(client.get(f"{qr.path}?{qr.query}"))
+    link = re.search(r'href="(/v/[^"]+/dokumen\.pdf\?k=[^"]+)"', page).group(1)
+    response = client.get(link.replace("&amp;", "&"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data == signed
     assert client.get("/v/TidakAdaDokumenSepertiIni123/dokumen.pdf").status_code == 404
@@ -255,14 +261,17 @@ def test_ketua_revokes_a_certificate_and_the_qr_page_shows_it_at_once(app, clien
     screen = ketua.get(f"/v/pencabutan?q={CERT_NUMBER}")
     assert screen.status_code == 200 and "Cabut dokumen" in page_text(screen)
     response = ketua.post(f"/v/pencabutan/{req.public_id}", data={
-        "reason": "Pemegang terbukti memalsukan bukti asesmen.", "reference": "KEP.2001/BNSP/VIII/2026"})
+        "reason": "Pemegang terbukti memalsukan bukti asesmen.", "reference": "KEP.2001/BNSP/VIII/2026",
+        "category": "pelanggaran"})
     assert response.status_code == 302
 
     page = client.get(f"/v/{req.public_id}", headers={"If-None-Match": etag})
     assert page.status_code == 200  # the old cached copy is no longer good
     html = page_text(page)
     assert "Dokumen ini telah DICABUT." in html
-    assert "Pemegang terbukti memalsukan bukti asesmen." in html and "KEP.2001/BNSP/VIII/2026" in html
+    # The public sees the category and the SK number, never the internal reason.
+    assert "Pelanggaran ketentuan sertifikasi atau lisensi" in html and "KEP.2001/BNSP/VIII/2026" in html
+    assert "memalsukan" not in html
     trail = entries_for("signature_request", req.id)
     assert [e.action for e in trail][-1] == "verification.revoke"
     assert trail[-1].actor_id == ketua.user.id and trail[-1].detail["reference"] == "KEP.2001/BNSP/VIII/2026"
@@ -372,7 +381,7 @@ def _zip_bomb_pdf() -> bytes:
 
 @pytest.mark.parametrize("kind, status, message", [
     ("empty", 400, "Berkas kosong"),
-    ("not_pdf", 415, "Berkas bukan dokumen PDF"),
+    ("not_pdf", 415, "Berkas bukan PDF"),
     ("encrypted", 422, "PDF terenkripsi"),
     ("truncated", 422, "terpotong"),
     ("oversized", 413, "Berkas terlalu besar"),
@@ -420,15 +429,15 @@ def test_upload_needs_the_csrf_token(client, registry):
 
 # --- registry search ---------------------------------------------------------------------------
 
-def test_registry_finds_exact_numbers_only_and_masks_the_holder(client, registry):
+def test_registry_finds_exact_numbers_only_and_never_lists_the_holder(client, registry):
     req, _ = registry.issue()
     for query in (CERT_NUMBER, REG_NUMBER, f"  {REG_NUMBER.lower()} "):
         html = page_text(client.get("/v/registri", query_string={"q": query}))
-        assert f"/v/{req.public_id}" in html, query
-        assert "Si** Ra******* Lu***" in html and HOLDER not in html
+        assert "Berlaku" in html and format_date(VALID_UNTIL, "id") in html, query
+        assert f"/v/{req.public_id}" not in html and "Si** Ra" not in html and HOLDER not in html
     for partial in (CERT_NUMBER[:10], "MET.000", "%"):
         html = page_text(client.get("/v/registri", query_string={"q": partial}))
-        assert f"/v/{req.public_id}" not in html and "Tidak ada sertifikat" in html
+        assert "Tidak ada sertifikat" in html
 
 
 def test_registry_search_is_rate_limited_per_ip(app, client, registry, monkeypatch):
@@ -536,7 +545,8 @@ def test_scanning_the_qr_of_a_signed_certificate_leads_to_a_valid_page_then_revo
     scan = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=False)
     url = urlsplit(scan.stdout.strip())
     assert url.path == f"/v/{req.public_id}", scan.stdout
-    assert url.fragment.startswith("p=")
+    assert url.query.startswith("k=") and url.fragment.startswith("p=")
+    assert HOLDER in page_text(client.get(f"{url.path}?{url.query}"))  # the QR opens the full view
     assert verify_payload(url.fragment[2:])["public_id"] == req.public_id
 
     assert "Dokumen ini SAH" in page_text(client.get(url.path))
@@ -622,7 +632,8 @@ def test_revocation_on_the_screen_shows_at_once_with_the_read_model(client, regi
     assert "Dokumen ini SAH" in page_text(client.get(f"/v/{req.public_id}"))
     ketua = login_as("ketua")
     response = ketua.post(f"/v/pencabutan/{req.public_id}", data={
-        "reason": "Pemegang terbukti memalsukan bukti asesmen.", "reference": "KEP.2002/BNSP/VIII/2026"})
+        "reason": "Pemegang terbukti memalsukan bukti asesmen.", "reference": "KEP.2002/BNSP/VIII/2026",
+        "category": "pelanggaran"})
     assert response.status_code == 302
     html = page_text(client.get(f"/v/{req.public_id}"))
     assert "Dokumen ini telah DICABUT." in html and "KEP.2002/BNSP/VIII/2026" in html

@@ -1,7 +1,7 @@
 """letter_index: letters as index rows, so monitoring and search filter and page in SQL
 
 Revision ID: c4f1e2a9d7b3
-Revises: c1eab2c090d1
+Revises: 4d8aaaa7b0f2
 Create Date: 2026-11-30 10:40:00
 
 """
@@ -13,7 +13,7 @@ import portal.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'c4f1e2a9d7b3'
-down_revision = 'c1eab2c090d1'
+down_revision = '4d8aaaa7b0f2'
 branch_labels = None
 depends_on = None
 

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts import services
+from portal.accounts import mails, passwords, services, sessions
 from portal.accounts.blueprint import bp
 from portal.audit.services import record
 from portal.core.access import AUTHENTICATED, allow, public
 from portal.extensions import db
-from portal.mail.outbox import queue_mail
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,10 +29,12 @@ def login():
     if request.method == "POST":
         result = services.authenticate(request.form.get("username", ""),
                                        request.form.get("password", ""), request.remote_addr)
-        db.session.commit()
         if result.user:
+            sessions.start(result.user, request.remote_addr)  # also a fresh CSRF token
             login_user(result.user)
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        db.session.commit()
         error = result.error
         status = 429 if result.locked else 401
     return render_template("accounts/login.html", error=error,
@@ -44,8 +45,9 @@ def login():
 @allow(AUTHENTICATED)
 def logout():
     record("auth.logout", current_user)
-    db.session.commit()
+    sessions.end_current()  # the cookie's token no longer opens anything, even if copied
     logout_user()
+    db.session.commit()
     flash("Anda telah keluar.", "info")
     return redirect(url_for("accounts.login"))
 
@@ -60,8 +62,10 @@ def change_password():
         except services.AccountError as exc:
             db.session.rollback()
             return render_template("accounts/password.html", error=str(exc)), 422
+        user = current_user._get_current_object()
+        sessions.start(user, request.remote_addr)  # every other session has ended
+        login_user(user)
         db.session.commit()
-        login_user(current_user)  # re-issue the session with the new session version
         flash("Kata sandi berhasil diubah.", "success")
         return redirect(url_for("home.index"))
     return render_template("accounts/password.html", error=None)
@@ -78,15 +82,17 @@ def register():
                 form.get("phone", ""), form.get("full_name", ""), form.get("username", ""),
                 form.get("email", ""), form.get("password", ""), form.get("confirm", ""),
             )
+        except services.AlreadyRegistered as exc:
+            # The same page as a registration that went through: the form must not tell
+            # which usernames or e-mails exist. The mailbox owner learns why.
+            db.session.rollback()
+            mails.registration_refused(exc.email, exc.reason)
+            db.session.commit()
+            return render_template("accounts/registered.html", email=exc.email)
         except services.AccountError as exc:
             db.session.rollback()
             return render_template("accounts/register.html", error=str(exc), form=form), 422
-        link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("accounts.confirm", token=token)
-        queue_mail(user.email, "Konfirmasi pendaftaran Portal BNSP",
-                  f"Yth. {user.full_name},\n\nTerima kasih telah mendaftarkan "
-                  f"{user.organisation.name} di Portal Layanan BNSP.\n"
-                  f"Konfirmasi alamat e-mail Anda melalui tautan berikut (berlaku 3 hari):\n\n{link}\n\n"
-                  f"Jika Anda tidak merasa mendaftar, abaikan e-mail ini.\n\nBNSP")
+        mails.registration_confirm(user, token)
         db.session.commit()  # the account and its confirmation mail together, or neither
         return render_template("accounts/registered.html", email=user.email)
     return render_template("accounts/register.html", error=None, form=form)
@@ -103,3 +109,39 @@ def confirm(token: str):
     db.session.commit()
     flash("E-mail terkonfirmasi. Silakan masuk.", "success")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/lupa-sandi", methods=["GET", "POST"])
+@public
+def forgot_password():
+    if request.method == "POST":
+        from portal.verification import ratelimit
+
+        if not ratelimit.hit("lupa-sandi", request.remote_addr, limit=5, window=15 * 60):
+            db.session.commit()
+            return render_template("accounts/forgot.html", sent=False,
+                                   error="Terlalu banyak permintaan. Coba lagi dalam 15 menit."), 429
+        found = services.request_password_reset(request.form.get("login", ""))
+        if found:
+            user, token = found
+            mails.password_reset(user, token, passwords.RESET_HOURS)
+        db.session.commit()
+        return render_template("accounts/forgot.html", sent=True, error=None)
+    return render_template("accounts/forgot.html", sent=False, error=None)
+
+
+@bp.route("/atur-sandi/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    if passwords.user_for_token(token) is None:
+        return render_template("accounts/reset.html", invalid=True, error=None), 400
+    if request.method == "POST":
+        try:
+            services.reset_password(token, request.form.get("new", ""), request.form.get("confirm", ""))
+        except services.AccountError as exc:
+            db.session.rollback()
+            return render_template("accounts/reset.html", invalid=False, error=str(exc)), 422
+        db.session.commit()
+        flash("Kata sandi baru tersimpan. Silakan masuk.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", invalid=False, error=None)

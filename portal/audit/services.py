@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timezone
 
 from flask import has_request_context, request
@@ -69,26 +69,40 @@ def record(action: str, obj=None, *, object_type: str | None = None, object_id=N
 @dataclass
 class ChainReport:
     checked: int
-    broken_at: int | None = None
-    reason: str | None = None
+    breaks: list[tuple[int | None, str]] = field(default_factory=list)  # (entry id, reason), all
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return not self.breaks
+
+    @property
+    def broken_at(self) -> int | None:
+        return self.breaks[0][0] if self.breaks else None
+
+    @property
+    def reason(self) -> str | None:
+        return self.breaks[0][1] if self.breaks else None
 
 
 def verify_chain() -> ChainReport:
-    prev_hash, expected_id, checked = GENESIS_HASH, 1, 0
+    """Check every link and every row, and the chain head against the signed checkpoints kept
+    outside the table; every break is listed, not only the first."""
+    from portal.audit.anchor import checkpoint_breaks
+
+    prev_hash, expected_id, checked, breaks = GENESIS_HASH, 1, 0, []
     rows = db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
     for entry in rows:
         if entry.id != expected_id:
-            return ChainReport(checked, expected_id, f"entry {expected_id} is missing")
-        if entry.prev_hash != prev_hash:
-            return ChainReport(checked, entry.id, "link to the previous entry does not match")
+            missing = f"entry {expected_id}" if entry.id == expected_id + 1 else \
+                f"entries {expected_id}–{entry.id - 1}"
+            breaks.append((expected_id, f"{missing} missing"))
+        elif entry.prev_hash != prev_hash:
+            breaks.append((entry.id, "link to the previous entry does not match"))
         if compute_hash(entry) != entry.entry_hash:
-            return ChainReport(checked, entry.id, "entry content was altered")
-        prev_hash, expected_id, checked = entry.entry_hash, expected_id + 1, checked + 1
-    return ChainReport(checked)
+            breaks.append((entry.id, "entry content was altered"))
+        prev_hash, expected_id, checked = entry.entry_hash, entry.id + 1, checked + 1
+    breaks += checkpoint_breaks()
+    return ChainReport(checked, breaks)
 
 
 def recent_entries(limit: int = 100) -> list[AuditEntry]:

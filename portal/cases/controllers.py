@@ -5,9 +5,9 @@ from typing import Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import storage
+from portal import storage, uploads
 from portal.accounts.models import User
-from portal.cases import engine, services
+from portal.cases import assignment_rules, engine, services
 from portal.cases import inbox as inbox_service
 from portal.cases.blueprint import bp
 from portal.cases.drafts import can_generate
@@ -81,7 +81,8 @@ def _case_context(case, error: str | None = None, forms: dict | None = None):
     mine = []
     for work in open_work:
         actions = engine.actions_for(current_user, case, work)
-        if actions or (services.is_internal(current_user) and flow.step(work.step_key).named_actor):
+        slot = flow.step(work.step_key).named_actor
+        if actions or (slot and assignment_rules.may_assign(case, slot, current_user)):
             mine.append((work, flow.step(work.step_key), actions))
     # Steps that declare a form show it to whoever may fill it in (a re-displayed one keeps its input).
     filled = {work.id: (forms or {}).get(work.id) or step_forms.blank_form(case, work, current_user)
@@ -101,6 +102,7 @@ def _case_context(case, error: str | None = None, forms: dict | None = None):
         due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
         draftable=lambda code: can_generate(case, code), step_forms=filled,
         form_codes={step.produces[0] for _, step, _ in mine if step.form},
+        may_assign=lambda slot: assignment_rules.may_assign(case, slot, current_user),
     )
 
 
@@ -161,7 +163,7 @@ def upload(number: str, work_id: int):
     step = get_flow(case.flow_code).step(work.step_key)
     if step.form and code == form_for(step).document_code(step):
         return _render_case(case, f"{code} dibuat dari formulir {form_for(step).title}; isi formulirnya.", 422)
-    data = upload_file.read(storage.MAX_DOCUMENT_BYTES + 1)
+    data = upload_file.read(uploads.max_bytes() + 1)
     return _perform(case, lambda: engine.upload_document(case, code, upload_file.filename, data, current_user,
                                                          work=work, note=request.form.get("note")),
                     "Dokumen diunggah.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal import storage
+from portal import storage, uploads
 from portal.accounts.models import User
 from portal.audit.services import record
 from portal.cases import signals
@@ -59,9 +59,9 @@ def upload_document(case: Case, code: str, filename: str, data: bytes, actor: Us
             raise CaseError("Anda tidak dapat mengunggah dokumen pada langkah ini.", 403)
     if check:
         try:
-            storage.check_pdf(data)
-        except storage.UploadRefused as exc:
-            raise CaseError(str(exc), 422)
+            uploads.check_pdf(data)
+        except uploads.UploadRefused as exc:
+            raise CaseError(exc.message, exc.status) from None
     if work is not None:
         item = work.item
     key = item_key(item)

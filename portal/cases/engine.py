@@ -292,6 +292,10 @@ def assign(case: Case, named_actor: str, user: User, actor: User) -> None:
         raise CaseError("Penugasan ini tidak dikenal pada alur kasus ini.", 400)
     if not user.role_codes & set(steps[0].roles):
         raise CaseError(f"{user.full_name} tidak memiliki peran untuk penugasan ini.")
+    from portal.cases.assignment_rules import refusal  # who may name whom: declared there
+
+    if (why := refusal(case, named_actor, user, actor)) is not None:
+        raise CaseError(why, 403)
     data = dict(case.data or {})
     slots = dict(data.get("assignees", {}))
     slots[named_actor] = [user.id]

@@ -34,30 +34,29 @@ def create_accounts_for(case: Case, actor) -> list[User]:
         if existing is not None:
             item.user = existing
             continue
-        password = secrets.token_urlsafe(12)
-        user = create_user(_username_for(item), item.label, email, password, ["peserta"])
+        # A random password nobody is told: the participant sets their own through the activation link.
+        user = create_user(_username_for(item), item.label, email, secrets.token_urlsafe(24), ["peserta"],
+                           enforce_policy=False)
         item.user = user
         item.data = {**(item.data or {}), "account_created_for": case.number}
-        created.append((user, password))
+        created.append(user)
     db.session.flush()
     _notify(case, created)
-    return [user for user, _ in created]
+    return created
 
 
 def _notify(case: Case, created) -> None:
-    from flask import current_app, has_app_context
+    from flask import has_app_context
 
     if not created or not has_app_context():
         return
-    from portal.mail.outbox import queue_mail
+    from portal.accounts import mails, passwords
+    from portal.accounts.services import activation_token
 
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    for user, password in created:
-        queue_mail(user.email, f"Akun Portal BNSP untuk {case.number}",
-                  f"Yth. {user.full_name},\n\nPermohonan {case.number} telah disetujui. Anda dapat masuk ke "
-                  f"{base}/akun/masuk dengan nama pengguna {user.username} dan kata sandi sementara "
-                  f"{password}.\nSegera ganti kata sandi setelah masuk. Di portal Anda dapat melihat APL.01 "
-                  f"dan mengisi asesmen mandiri APL.02.\n\nBNSP")
+    for user in created:
+        mails.activation(user, activation_token(user), passwords.ACTIVATION_HOURS,
+                         f"Permohonan {case.number} telah disetujui dan akun Portal BNSP Anda telah "
+                         f"dibuat. Di portal Anda dapat melihat APL.01 dan mengisi asesmen mandiri APL.02.")
 
 
 def generate_certificates(case: Case, flow, step, actor) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from portal.accounts.models import User, UserRole
 from portal.cases import access, engine
 from portal.cases.models import Case, CaseItem, DocumentVersion
+from portal.cases.visibility import visible_to
 from portal.extensions import db
 from portal.flows.registry import FLOWS
 from portal.flows.roles import EXTERNAL_ROLES
@@ -30,22 +31,11 @@ def can_view_document(user, case: Case, version: DocumentVersion) -> bool:
 
 
 def cases_for(user, q: str = "", page: int = 1):
-    query = select(Case)
-    if not engine.is_internal(user):
-        clauses = []
-        if "lsp" in user.role_codes and user.organisation_id:
-            clauses.append(Case.organisation_id == user.organisation_id)
-        if "peserta" in user.role_codes:
-            clauses.append(Case.id.in_(select(CaseItem.case_id).where(CaseItem.user_id == user.id)))
-        if user.role_codes & {"ma_pelatih", "ma_penguji", "asesor_lisensi"}:
-            # Named in the case's assignments (JSON); checked precisely below per row.
-            clauses.append(Case.id.in_(select(Case.id).where(Case.data.isnot(None))))
-        query = query.where(or_(*clauses)) if clauses else query.where(Case.id.is_(None))
+    """The cases ``user`` may see, filtered and counted in SQL (portal.cases.visibility)."""
+    query = select(Case).where(visible_to(user))
     if q.strip():
         query = query.where(or_(Case.number.ilike(f"%{q.strip()}%"), Case.title.ilike(f"%{q.strip()}%")))
-    pagination = db.paginate(query.order_by(Case.id.desc()), page=page, per_page=25, error_out=False)
-    pagination.items = [c for c in pagination.items if engine.can_view(user, c)]
-    return pagination
+    return db.paginate(query.order_by(Case.id.desc()), page=page, per_page=25, error_out=False)
 
 
 def candidates_for(step) -> list[User]:

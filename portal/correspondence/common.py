@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
 from portal import storage
+from portal import uploads as upload_gate
 from portal.accounts.models import User
 from portal.audit.services import record
 from portal.cases import engine
@@ -55,9 +56,9 @@ def check_uploads(*uploads: Upload | None) -> None:
         if upload is None:
             continue
         try:
-            storage.check_pdf(upload.data)
-        except storage.UploadRefused as exc:
-            raise CaseError(f"{upload.filename}: {exc}", 422) from None
+            upload_gate.check_pdf(upload.data)
+        except upload_gate.UploadRefused as exc:
+            raise CaseError(f"{upload.filename}: {exc.message}", exc.status) from None
 
 
 def store_attachments(case: Case, uploads: list[Upload], actor: User, now: datetime) -> None:

@@ -11,7 +11,7 @@ from portal.correspondence.services import IncomingLetter, OutgoingDraft, Upload
 from portal.forms.base import FormInvalid, NotAfterToday, PortalForm
 from portal.forms.fields import LinesField, ParagraphsField, choices
 from portal.numbering.formats import CLASSIFICATIONS
-from portal.storage import MAX_DOCUMENT_BYTES
+from portal.uploads import max_bytes
 
 __all__ = ["FollowUpForm", "FormInvalid", "IncomingLetterForm", "OutgoingDraftForm", "read_upload", "read_uploads"]
 
@@ -116,8 +116,8 @@ def read_upload(file, label: str, *, required: bool = False) -> Upload | None:
         if required:
             raise FormInvalid([f"{label}: pilih berkas PDF."])
         return None
-    return Upload(file.filename, file.read(MAX_DOCUMENT_BYTES + 1))
+    return Upload(file.filename, file.read(max_bytes() + 1))
 
 
 def read_uploads(files) -> list[Upload]:
-    return [Upload(f.filename, f.read(MAX_DOCUMENT_BYTES + 1)) for f in files if f and f.filename][:10]
+    return [Upload(f.filename, f.read(max_bytes() + 1)) for f in files if f and f.filename][:10]

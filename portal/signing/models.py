@@ -60,7 +60,9 @@ class SignatureRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Revocation (pencabutan): set by Ketua/admin with a reason and a reference (SK pencabutan).
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)  # internal: staff only
+    # What the public sees instead of the reason (portal.verification.i18n.REVOCATION_CATEGORIES).
+    revoked_category: Mapped[str | None] = mapped_column(String(30))
     revoked_reference: Mapped[str | None] = mapped_column(String(120))
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("signature_request.id"))
 

@@ -39,9 +39,12 @@ def verify_url(request: SignatureRequest) -> str:
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     url = f"{base}/v/{request.public_id}"
     try:
+        from portal.verification.access import token_for
         from portal.verification.offline import make_payload
     except ImportError:
         return url
+    # ?k= is the secret that opens the full document (unmasked name, PDF) to whoever holds the QR.
+    url = f"{url}?k={token_for(request.public_id)}"
     return f"{url}#p={make_payload(request)}"
 
 

@@ -19,7 +19,7 @@ from portal import storage
 from portal.core.access import allow, public
 from portal.core.dates import to_wib, utcnow
 from portal.extensions import db
-from portal.verification import i18n, offline, page, ratelimit, services, upload
+from portal.verification import access, i18n, offline, page, ratelimit, services, upload
 from portal.verification.services import VerificationError
 
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -80,7 +80,12 @@ def _remember_language(response, lang: str) -> None:
 
 def _limited(setting: str, action: str) -> int | None:
     """Count this request; the seconds to wait when the client is over its limit, else None."""
-    limit, window = current_app.config.get(setting, DEFAULT_LIMITS[setting])
+    limit, window = DEFAULT_LIMITS[setting]
+    configured = current_app.config.get(setting)
+    if isinstance(configured, (tuple, list)):  # (requests, seconds), as tests and config.py may give
+        limit, window = int(configured[0]), int(configured[1])
+    elif configured not in (None, ""):
+        limit = int(configured)  # the README's form: requests per client per minute
     allowed = ratelimit.hit(action, request.remote_addr, limit=limit, window=window)
     db.session.commit()  # the request's one commit: nothing else on these pages writes
     return None if allowed else window
@@ -114,7 +119,8 @@ def check_upload():
         return render_template("verification/index.html", error=exc.message, max_mb=max_mb,
                                filename=sent.filename if sent else None), exc.status
     return render_template("verification/result.html", verdict=verdict,
-                           filename=sent.filename if sent else None)
+                           filename=sent.filename if sent else None,
+                           categories=i18n.REVOCATION_CATEGORIES["id"])
 
 
 def upload_too_large(_exc):
@@ -131,8 +137,13 @@ def registry():
     wait = _limited("VERIFY_SEARCH_LIMIT", "registri")
     if wait:
         return _too_many("verification/registry.html", wait, query=query, results=None)
-    return render_template("verification/registry.html", query=query,
-                           results=services.search_registry(query))
+    results = services.search_registry(query)
+    name = " ".join(request.args.get("nama", "").split())[:200]
+    # The holder is never listed: a visitor who knows the name may only confirm it.
+    matches = {r.public_id: offline.normalise_name(name) == offline.normalise_name(r.holder_name or "")
+               for r in results} if name else {}
+    return render_template("verification/registry.html", query=query, results=results, name=name,
+                           matches=matches, categories=i18n.REVOCATION_CATEGORIES["id"])
 
 
 @public
@@ -144,22 +155,30 @@ def document(public_id: str):
     today = to_wib(utcnow()).date()
     status = record.status(today)
     lang = i18n.current_language()
-    etag = hashlib.sha256(f"{record.etag_source()}|{status}|{lang}|{today}".encode()).hexdigest()[:32]
+    token = request.args.get("k")
+    token = token if access.holds_qr(public_id, token) else None
+    etag = hashlib.sha256(f"{record.etag_source()}|{status}|{lang}|{today}|{bool(token)}"
+                          .encode()).hexdigest()[:32]
     if request.headers.get("If-None-Match") and etag in request.if_none_match:
         response = current_app.response_class(status=304)
     else:
-        response = current_app.response_class(page.render_document(record, status, lang),
+        response = current_app.response_class(page.render_document(record, status, lang, token),
                                               mimetype="text/html")
         _remember_language(response, lang)
     response.headers["ETag"] = f'"{etag}"'
     # Shared caches may keep it but must ask again every time: a revocation shows at once.
-    response.headers["Cache-Control"] = "public, no-cache"
+    # The full view (the QR's secret in the address) stays out of shared caches and referrers.
+    response.headers["Cache-Control"] = "private, no-cache" if token else "public, no-cache"
+    if token:
+        response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Vary"] = "Cookie"
     return response
 
 
 @public
 def download(public_id: str):
+    if not access.holds_qr(public_id, request.args.get("k")):
+        abort(404)  # the same answer as an unknown id: no way to tell which ids exist
     found = services.signed_file_key(public_id)
     if found is None:
         abort(404)
@@ -213,7 +232,8 @@ def revocations():
     return render_template("verification/revocations.html", query=query,
                            found=services.find_for_staff(query) if query else None,
                            revoked=services.recently_revoked(),
-                           revocable=services.REVOCABLE_TYPES)
+                           revocable=services.REVOCABLE_TYPES,
+                           categories=i18n.REVOCATION_CATEGORIES["id"])
 
 
 @allow("ketua", "admin")
@@ -221,6 +241,7 @@ def revoke(public_id: str):
     try:
         req = services.get_signed(public_id)
         services.revoke(req, reason=request.form.get("reason", ""),
+                        category=request.form.get("category", ""),
                         reference=request.form.get("reference", ""),
                         actor=current_user._get_current_object())
     except VerificationError as exc:

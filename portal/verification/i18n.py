@@ -37,7 +37,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "date": "Tanggal dokumen",
         "issuer_label": "Penerbit",
         "holder": "Nama pemegang",
-        "holder_note": "Sebagian nama disamarkan untuk melindungi data pribadi.",
+        "holder_note": "Sebagian nama disamarkan untuk melindungi data pribadi. Nama lengkap dan berkas PDF tersedia melalui kode QR pada dokumen.",
         "validity": "Masa berlaku",
         "validity_until": "s.d.",
         "no_expiry": "Tidak dibatasi",
@@ -48,7 +48,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "sha256": "Sidik jari SHA-256 berkas bertanda tangan",
         "download": "Unduh PDF bertanda tangan",
         "revoked_on": "Dicabut pada",
-        "revoked_reason": "Alasan",
+        "revoked_reason": "Kategori alasan",
         "revoked_reference": "Dasar pencabutan",
         "superseded_by": "Digantikan oleh dokumen",
         "see_new": "lihat dokumen pengganti",
@@ -99,7 +99,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "date": "Document date",
         "issuer_label": "Issuer",
         "holder": "Holder",
-        "holder_note": "The name is partly masked to protect personal data.",
+        "holder_note": "The name is partly masked to protect personal data. The full name and the PDF are available through the QR code on the document.",
         "validity": "Validity",
         "validity_until": "to",
         "no_expiry": "Not limited",
@@ -110,7 +110,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "sha256": "SHA-256 fingerprint of the signed file",
         "download": "Download the signed PDF",
         "revoked_on": "Revoked on",
-        "revoked_reason": "Reason",
+        "revoked_reason": "Reason (category)",
         "revoked_reference": "Revocation decree",
         "superseded_by": "Superseded by document",
         "see_new": "see the replacing document",
@@ -153,6 +153,18 @@ _STRINGS: dict[str, dict[str, str]] = {
 }
 
 STRINGS = {lang: Strings(words) for lang, words in _STRINGS.items()}
+
+# Why a document was revoked, as the public may know it; the staff's own reason stays internal.
+REVOCATION_CATEGORIES = {
+    "id": {"data_keliru": "Kesalahan data pada dokumen",
+           "permintaan_pemegang": "Atas permintaan pemegang",
+           "pelanggaran": "Pelanggaran ketentuan sertifikasi atau lisensi",
+           "keputusan_bnsp": "Keputusan administratif BNSP"},
+    "en": {"data_keliru": "Incorrect data on the document",
+           "permintaan_pemegang": "At the holder's request",
+           "pelanggaran": "Breach of certification or licence rules",
+           "keputusan_bnsp": "Administrative decision of BNSP"},
+}
 
 STATUS_LABELS = {
     "id": {"berlaku": "Berlaku", "dicabut": "Dicabut", "kedaluwarsa": "Kedaluwarsa",

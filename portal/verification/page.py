@@ -71,8 +71,9 @@ def card(lang: str) -> Template:
     return cached
 
 
-def document_view(record: PublicRecord, status: str, lang: str) -> dict[str, str]:
-    """The document's own values on the card, formatted for ``lang``."""
+def document_view(record: PublicRecord, status: str, lang: str, token: str | None = None) -> dict[str, str]:
+    """The document's own values on the card, formatted for ``lang``. ``token`` is the QR's
+    secret when the visitor holds it: then the full name and the PDF, else the masked name only."""
     from portal.flows.roles import ROLES
 
     t = i18n.STRINGS[lang]
@@ -80,7 +81,8 @@ def document_view(record: PublicRecord, status: str, lang: str) -> dict[str, str
     return {
         "verdict": t[VERDICTS[status]],
         "status": i18n.STATUS_LABELS[lang][status],
-        "holder": record.masked_holder or "",
+        "holder": (record.holder_name if token else record.masked_holder) or "",
+        "revoked_category": i18n.REVOCATION_CATEGORIES[lang].get(record.revoked_category or "", ""),
         "signer": f"{record.signer_name} · {signer_role}" if record.signer_name else signer_role,
         "type": i18n.doc_type_label(record.doc_type, lang),
         "date": i18n.format_date(record.document_date, lang),
@@ -88,7 +90,7 @@ def document_view(record: PublicRecord, status: str, lang: str) -> dict[str, str
         "valid_until": i18n.format_date(record.valid_until, lang),
         "signed_at": i18n.format_datetime(record.signed_at, lang),
         "revoked_at": i18n.format_datetime(record.revoked_at, lang),
-        "download": url_for("verification.download", public_id=record.public_id),
+        "download": url_for("verification.download", public_id=record.public_id, k=token) if token else "",
         "superseded_by": (url_for("verification.document", public_id=record.superseded_by)
                           if record.superseded_by else ""),
     }
@@ -101,8 +103,8 @@ def offline_context(lang: str) -> dict[str, str]:
             "offline_types": i18n.type_labels_json(lang)}
 
 
-def render_document(record: PublicRecord, status: str, lang: str) -> str:
-    view = document_view(record, status, lang)
+def render_document(record: PublicRecord, status: str, lang: str, token: str | None = None) -> str:
+    view = document_view(record, status, lang, token)
     body = card(lang).render(record=record, status=status, view=view)
     parts = frame(lang)
     title = escape(f"{view['type']} {record.number or ''}".strip())

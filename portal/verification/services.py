@@ -21,6 +21,7 @@ from portal.core.dates import to_wib, utcnow
 from portal.extensions import db
 from portal.signing.models import SignatureRequest
 from portal.verification import readmodel
+from portal.verification.i18n import REVOCATION_CATEGORIES
 
 SIGNED = "ditandatangani"
 # secrets.token_urlsafe() output; anything else cannot be an id, whatever it is.
@@ -58,7 +59,7 @@ class PublicRecord:
     signer_role: str
     has_file: bool
     revoked_at: datetime | None
-    revoked_reason: str | None
+    revoked_category: str | None  # the public category; the staff's reason never leaves the database
     revoked_reference: str | None
     superseded_by: str | None  # public id of the replacing document
 
@@ -109,7 +110,7 @@ _PUBLIC = (
         _sr.c.id, _sr.c.public_id, _sr.c.doc_type, _sr.c.title, _sr.c.number,
         _sr.c.registration_number, _sr.c.holder_name, _sr.c.valid_from, _sr.c.valid_until,
         _sr.c.level, _sr.c.sha256, _sr.c.signed_at, _user.c.full_name, _sr.c.signer_role,
-        _sr.c.signed_version_id.is_not(None), _sr.c.revoked_at, _sr.c.revoked_reason,
+        _sr.c.signed_version_id.is_not(None), _sr.c.revoked_at, _sr.c.revoked_category,
         _sr.c.revoked_reference, _superseding.c.public_id)
     .select_from(_sr.outerjoin(_user, _user.c.id == _sr.c.signed_by_id)
                  .outerjoin(_superseding, _superseding.c.id == _sr.c.superseded_by_id))
@@ -296,7 +297,7 @@ def get_signed(public_id: str) -> SignatureRequest:
 
 
 def revoke(req: SignatureRequest, *, reason: str, reference: str, actor: User,
-           when: datetime | None = None) -> SignatureRequest:
+           category: str = "keputusan_bnsp", when: datetime | None = None) -> SignatureRequest:
     """Revoke (cabut) a signed certificate, licence or decree; shown by /v/<id> at once."""
     reason, reference = (reason or "").strip(), " ".join((reference or "").split())
     if req.state != SIGNED:
@@ -310,13 +311,16 @@ def revoke(req: SignatureRequest, *, reason: str, reference: str, actor: User,
         raise VerificationError("Alasan pencabutan wajib diisi.")
     if len(reference) < 3:
         raise VerificationError("Nomor SK pencabutan wajib diisi.")
+    if category not in REVOCATION_CATEGORIES["id"]:
+        raise VerificationError("Pilih kategori alasan pencabutan yang ditampilkan kepada publik.")
     req.revoked_at = when or utcnow()
     req.revoked_reason = reason[:2000]
+    req.revoked_category = category
     req.revoked_reference = reference[:120]
     db.session.flush()
     record("verification.revoke", req, actor=actor, detail={
         "public_id": req.public_id, "number": req.number, "doc_type": req.doc_type,
-        "reason": req.revoked_reason, "reference": req.revoked_reference})
+        "reason": req.revoked_reason, "category": category, "reference": req.revoked_reference})
     return req
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
 
+from portal import uploads
 from portal.core.errors import UserError
 from portal.signing.devpki import ROOT_FILENAME
 from portal.signing.validation import (
@@ -23,18 +23,11 @@ from portal.signing.validation import (
 )
 from portal.verification.services import PublicRecord, find_by_sha256
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-# Sum of all decompressed streams: a real certificate inflates to a few MB; a "zip bomb" PDF
-# (a tiny Flate stream that inflates to gigabytes) is refused before pyHanko touches it.
-DEFAULT_MAX_INFLATED = 200 * 1024 * 1024
-_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+DEFAULT_MAX_BYTES = uploads.DEFAULT_MAX_BYTES
+DEFAULT_MAX_INFLATED = uploads.DEFAULT_MAX_INFLATED
 _EOF = re.compile(rb"%%EOF")
 
-MSG_EMPTY = "Berkas kosong. Pilih berkas PDF yang akan diperiksa."
-MSG_TOO_BIG = "Berkas terlalu besar: maksimal {} MB. Berkas tidak disimpan."
-MSG_TRUNCATED = "Berkas PDF terpotong (tidak lengkap). Unduh ulang dokumen aslinya lalu coba lagi."
-MSG_BOMB = ("Berkas PDF berisi data terkompresi yang tidak wajar besarnya sehingga tidak "
-            "diperiksa.")
+MSG_TOO_BIG = uploads.MSG_TOO_BIG
 
 # Problem codes, most serious first; the page lists each with its Indonesian explanation.
 PROBLEMS = {
@@ -126,45 +119,13 @@ def max_bytes() -> int:
 
 
 def screen(data: bytes) -> None:
-    """Refuse what is not worth handing to the PDF parser: empty, too big, not a PDF, cut off,
-    or with streams that inflate to an absurd size."""
-    if not data:
-        raise BadUpload(MSG_EMPTY, 400)
-    limit = max_bytes()
-    if len(data) > limit:
-        raise BadUpload(MSG_TOO_BIG.format(limit // (1024 * 1024)), 413)
-    if b"%PDF-" not in data[:1024]:
-        raise BadUpload(MSG_NOT_PDF + " Unggah dokumen dalam format PDF.", 415)
-    if b"%%EOF" not in data[-1024:]:
-        raise BadUpload(MSG_TRUNCATED, 422)
-    budget = int(current_app.config.get("VERIFY_MAX_INFLATED", DEFAULT_MAX_INFLATED))
-    inflated = 0
-    for match in _STREAM.finditer(data):
-        start = match.end()
-        end = data.find(b"endstream", start)
-        if end < 0:
-            raise BadUpload(MSG_TRUNCATED, 422)
-        inflated += _inflated_size(memoryview(data)[start:end], budget - inflated)
-        if inflated > budget:
-            raise BadUpload(MSG_BOMB, 422)
-
-
-def _inflated_size(chunk: memoryview, budget: int) -> int:
-    """Bytes the chunk inflates to (0 if it is not zlib data), counting at most budget + 1."""
-    if len(chunk) < 2 or chunk[0] & 0x0F != 8:  # zlib header: deflate method
-        return 0
-    inflater = zlib.decompressobj()
-    total = 0
+    """The upload gate every upload point uses (portal.uploads), with this page's own limits:
+    size, sniffing, structure, active content, decompression bombs."""
     try:
-        out = inflater.decompress(chunk, 1 << 20)
-        while True:
-            total += len(out)
-            if total > budget or not inflater.unconsumed_tail:
-                break
-            out = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
-    except zlib.error:
-        return total
-    return total
+        uploads.check_pdf(data, limit=max_bytes(), inflated_limit=int(
+            current_app.config.get("VERIFY_MAX_INFLATED") or DEFAULT_MAX_INFLATED))
+    except uploads.UploadRefused as exc:
+        raise BadUpload(exc.message, exc.status) from None
 
 
 def check_upload(data: bytes) -> UploadVerdict:
