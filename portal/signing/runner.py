@@ -20,7 +20,11 @@ from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.pades import SignRequest, SigningError
 from portal.signing.queue import store_signed
 
-CHUNK = 16
+# Documents per transaction: the batch page moves by a few documents at a time (the first one shows
+# well within a second), while the next chunk is already being signed on the other cores.
+CHUNK = 4
+KEY_CHANGED = ("Sertifikat tanda tangan berubah di tengah batch; penandatanganan dihentikan. Dokumen "
+               "yang belum ditandatangani kembali ke antrean dan dapat ditandatangani lagi dalam batch baru.")
 
 
 def signing_key() -> tuple[str, bytes]:
@@ -52,6 +56,35 @@ def sign_request_for(request: SignatureRequest, signer) -> SignRequest:
         return SignRequest(verify_url=verify_url(request), signer_name=signer.full_name,
                            page_index=int(box[0]), box=tuple(float(v) for v in box[1:5]))
     return SignRequest(verify_url=verify_url(request), signer_name=signer.full_name)
+
+
+def key_fingerprint() -> str | None:
+    """SHA-256 of the signing certificate the configured backend would sign with now; None where
+    the portal cannot see the certificate before signing (the national TTE service)."""
+    import hashlib
+
+    backend = backend_name()
+    if backend == "pkcs12":
+        from portal.signing.pades import load_pkcs12_signer
+
+        p12, passphrase = signing_key()
+        return hashlib.sha256(load_pkcs12_signer(p12, passphrase).signing_cert.dump()).hexdigest()
+    if backend == "pkcs11":
+        from portal.signing.pkcs11_backend import open_pkcs11_signer
+
+        config = current_app.config
+        pin = Path(config["SIGNING_PKCS11_PIN_FILE"]).read_text().strip()
+        with open_pkcs11_signer(config["SIGNING_PKCS11_LIB"], config["SIGNING_PKCS11_TOKEN"],
+                                config["SIGNING_PKCS11_KEY"], pin) as token_signer:
+            return hashlib.sha256(token_signer.signing_cert.dump()).hexdigest()
+    return None
+
+
+def _current_fingerprint() -> str:
+    try:
+        return key_fingerprint() or ""
+    except SigningError as exc:
+        return f"unavailable: {exc.message}"
 
 
 def _acquire(batch_id: int, token: str) -> bool:
@@ -184,12 +217,22 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
         items = [(storage.read_bytes(r.source_version.storage_key), sign_request_for(r, signer)) for r in requests]
         return requests, items
 
+    # The batch is bound to the certificate it started with; recorded before the first signature.
+    if batch.key_fingerprint is None:
+        batch.key_fingerprint = _current_fingerprint()
+        db.session.commit()
+    bound = batch.key_fingerprint
+
     def sign(items):
         with app.app_context():
+            if _current_fingerprint() != bound:
+                return None
             try:
-                return _sign_items(items, signer.id, secret)
+                results = _sign_items(items, signer.id, secret)
             except SigningError as exc:
                 return [exc] * len(items)
+            # The key may have changed while this chunk was signed: none of it may be kept then.
+            return results if _current_fingerprint() == bound else None
 
     try:
         upcoming = None
@@ -199,6 +242,10 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
         for index in range(len(chunks)):
             requests, future = upcoming
             results = future.result()
+            if results is None:
+                pool.shutdown(wait=True, cancel_futures=True)
+                _stop_for_key_change(batch_id)
+                return
             if index + 1 < len(chunks):
                 next_requests, next_items = prepare(chunks[index + 1])
                 upcoming = (next_requests, pool.submit(sign, next_items))
@@ -218,6 +265,24 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     batch.state = "selesai"
     batch.finished_at = utcnow()
     batch.lease_token = None
+    db.session.commit()
+
+
+def _stop_for_key_change(batch_id: int) -> None:
+    """Fail the batch cleanly: what was signed with the bound certificate stays signed, every other
+    document goes back to waiting (none is recorded with the other certificate)."""
+    db.session.rollback()
+    db.session.execute(update(SignatureRequest).where(
+        SignatureRequest.batch_id == batch_id, SignatureRequest.state == "diproses")
+        .values(state="menunggu", error=KEY_CHANGED).execution_options(synchronize_session=False))
+    batch = db.session.get(SigningBatch, batch_id)
+    batch.state, batch.message = "gagal", KEY_CHANGED
+    batch.finished_at = utcnow()
+    batch.lease_token = None
+    from portal.audit.services import record
+
+    record("signing.batch_key_changed", batch, detail={"bound": batch.key_fingerprint,
+                                                      "now": _current_fingerprint()})
     db.session.commit()
 
 
