@@ -57,7 +57,7 @@ def test_rows_say_what_each_document_is(app, db, desk_cast):
     rows = {(r.case_number, r.code, r.holder): r for r in page.rows}
     approval = rows[(letters.number, "D7 A", "")]
     assert approval.kind_label == "Surat" and approval.addressee == cast.organisation.name
-    assert "persetujuan" in approval.subject.lower()
+    assert approval.subject == "RCC surat persetujuan" and "persetujuan" in approval.name.lower()
     assert approval.prepared_by not in ("", "—")  # the drafter of the letter's draft
     certificate = rows[(certificates.number, "D24", "Peserta Meja 03")]
     assert certificate.kind_label == "Sertifikat Kompetensi" and "Asesor Kompetensi" in certificate.scheme

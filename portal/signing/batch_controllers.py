@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.core.access import allow
 from portal.extensions import db
@@ -123,22 +125,23 @@ def batch(batch_id: int):
     batch = _own_batch(batch_id)
     if batch.state == "disiapkan":
         return redirect(url_for("signing.confirm", batch_id=batch.id))
-    return render_template("signing/batch.html", batch=batch, progress=queue.batch_progress(batch),
-                           documents=_documents(batch))
+    return render_template("signing/batch.html", **_progress(batch))
 
 
 @bp.get("/batch/<int:batch_id>/progres")
 @allow(*SIGNERS)
 def batch_progress(batch_id: int):
-    batch = _own_batch(batch_id)
-    return render_template("signing/_progress.html", batch=batch, progress=queue.batch_progress(batch),
-                           documents=_documents(batch))
+    return render_template("signing/_progress.html", **_progress(_own_batch(batch_id)))
 
 
-def _documents(batch: SigningBatch):
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    return list(db.session.scalars(select(SignatureRequest).where(SignatureRequest.batch_id == batch.id)
-                                   .options(selectinload(SignatureRequest.case))
-                                   .order_by(SignatureRequest.id)))
+def _progress(batch: SigningBatch) -> dict:
+    """While the batch runs a poll costs two small queries; the full list comes once it ends."""
+    progress = queue.batch_progress(batch)
+    in_batch = select(SignatureRequest).where(SignatureRequest.batch_id == batch.id)
+    if not progress["finished"]:
+        last = db.session.scalar(in_batch.where(SignatureRequest.state == "ditandatangani")
+                                 .order_by(SignatureRequest.signed_at.desc(), SignatureRequest.id.desc()).limit(1))
+        return {"batch": batch, "progress": progress, "documents": [], "last_signed": last}
+    documents = db.session.scalars(in_batch.options(selectinload(SignatureRequest.case))
+                                   .order_by(SignatureRequest.id))
+    return {"batch": batch, "progress": progress, "documents": list(documents), "last_signed": None}

@@ -62,7 +62,7 @@ class DeskRow:
     code: str
     kind: str
     kind_label: str
-    name: str  # the document's own name in its flow ("Surat persetujuan permohonan …")
+    name: str  # the document's short name in its flow ("Surat persetujuan permohonan")
     subject: str
     addressee: str
     holder: str
@@ -193,12 +193,12 @@ def _row(request: SignatureRequest, case: Case, organisation: str | None, prepar
     elif case.flow_code in MAIL_FLOWS:
         subject, addressee = case.title, counterpart(case)
     else:
-        # Assessor and licensing letters go to the case's organisation; their subject is the decree's.
-        subject, addressee = document.title, organisation or ""
+        # Assessor and licensing letters answer the case's request and go to its organisation.
+        subject, addressee = case.title, organisation or ""
         if request.holder_name:
             holder = request.holder_name
     return DeskRow(
-        id=request.id, code=request.code, kind=kind, kind_label=KIND_LABELS[kind], name=request.title,
+        id=request.id, code=request.code, kind=kind, kind_label=KIND_LABELS[kind], name=document.short_name,
         subject=subject, addressee=addressee, holder=holder, scheme=scheme, case_id=case.id,
         case_number=case.number, flow_code=case.flow_code, flow_name=flow.name,
         prepared_by=prepared_by or "—", waiting_since=request.created_at,
