@@ -20,9 +20,12 @@ from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.pades import SignRequest, SigningError
 from portal.signing.queue import store_signed
 
-# Documents per transaction: the batch page moves by a few documents at a time (the first one shows
-# well within a second), while the next chunk is already being signed on the other cores.
-CHUNK = 4
+# Documents signed per round on the other cores (the next round is signed while this one is
+# stored); the first round is small so the first signed document shows at once.
+CHUNK = 16
+FIRST_CHUNK = 2
+# Documents per transaction: the batch page moves by this many at a time, never by a whole chunk.
+PROGRESS_STEP = 4
 KEY_CHANGED = ("Sertifikat tanda tangan berubah di tengah batch; penandatanganan dihentikan. Dokumen "
                "yang belum ditandatangani kembali ke antrean dan dapat ditandatangani lagi dalam batch baru.")
 
@@ -182,9 +185,10 @@ def run_batch(batch_id: int, secret: str | None = None) -> None:
     """Sign every document of the batch still 'diproses'.
 
     `secret`: the TTE passphrase, held in memory for this run only (never stored). Chunks are
-    pipelined: while one chunk's results are stored (one transaction per chunk: the claim and the
-    signed version commit together, so a crash re-signs at most the unfinished chunk and never
-    records a document twice), the next chunk is already being signed on the other cores.
+    pipelined: while one chunk's results are stored (a transaction every PROGRESS_STEP documents:
+    each claim and signed version commit together, so a crash re-signs at most the unfinished
+    chunk and never records a document twice), the next chunk is already being signed on the
+    other cores. The batch is bound to the signing certificate it started with.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -209,7 +213,9 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     size = int(config.get("SIGNING_CHUNK") or CHUNK)
     ids = list(db.session.scalars(select(SignatureRequest.id).where(
         SignatureRequest.batch_id == batch_id, SignatureRequest.state == "diproses").order_by(SignatureRequest.id)))
-    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+    first = min(size, FIRST_CHUNK)
+    chunks = [ids[:first]] + [ids[i:i + size] for i in range(first, len(ids), size)] if ids else []
+    step = int(config.get("SIGNING_PROGRESS_STEP") or PROGRESS_STEP)
 
     def prepare(chunk_ids):
         requests = list(db.session.scalars(select(SignatureRequest).where(SignatureRequest.id.in_(chunk_ids))
@@ -249,13 +255,15 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
             if index + 1 < len(chunks):
                 next_requests, next_items = prepare(chunks[index + 1])
                 upcoming = (next_requests, pool.submit(sign, next_items))
-            for request, result in zip(requests, results):
+            for stored, (request, result) in enumerate(zip(requests, results), start=1):
                 if isinstance(result, SigningError):
                     db.session.execute(update(SignatureRequest).where(
                         SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
                         .values(state="gagal", error=result.message).execution_options(synchronize_session=False))
                 else:
                     store_signed(request, result.data, result.level, result.sha256, signer)
+                if stored % step == 0:
+                    db.session.commit()  # each document's claim and signed version commit together
             db.session.commit()
             if not _acquire(batch_id, token):
                 return  # the lease was lost: another worker carries on

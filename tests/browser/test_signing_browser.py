@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal import storage
 from portal.cases import engine
+from portal.signing import runner
 from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.queue import set_pin
 from portal.signing.setup import ensure_dev_signing
@@ -153,7 +154,7 @@ def test_ketua_signs_fifty_documents_and_each_validates_with_its_qr_leading_to_v
 def test_progress_bar_moves_while_a_background_worker_signs(
         app, db, page, live_server, sign_in, snap, dev_root, monkeypatch):
     cast = Cast()
-    queued = _queue(db, cast, certificates=8, with_letters=False)
+    queued = _queue(db, cast, certificates=16, with_letters=False)
     total = len(queued)
     workers: list[threading.Thread] = []
 
@@ -176,7 +177,7 @@ def test_progress_bar_moves_while_a_background_worker_signs(
 
     monkeypatch.setattr("portal.signing.tasks.dispatch_batch", dispatch_to_worker)
     slow_down_storing_signatures(monkeypatch, 0.35)  # per document stored, so polls see it move
-    monkeypatch.setitem(app.config, "SIGNING_CHUNK", 2)  # progress is committed chunk by chunk
+    # The runner's own sizes: signed 16 at a time, committed PROGRESS_STEP at a time.
 
     sign_in(cast.user("ketua").username, TEST_PASSWORD)
     page.goto("/tanda-tangan/")
@@ -200,6 +201,8 @@ def test_progress_bar_moves_while_a_background_worker_signs(
     assert seen == sorted(seen), f"the progress bar went backwards: {seen}"
     steps = sorted(set(seen))
     assert len([v for v in steps if 0 < v < total]) >= 2, f"no progress shown while signing: {steps}"
+    jumps = [b - a for a, b in zip(seen, seen[1:])]
+    assert max(jumps) <= runner.PROGRESS_STEP < 16, f"the bar jumped by {max(jumps)}: {seen}"
     expect(page.locator("#batch-progress")).to_contain_text(f"Selesai. {total} dokumen ditandatangani")
     db.session.expire_all()
     batch = db.session.scalars(select(SigningBatch)).one()
