@@ -254,4 +254,4 @@ def test_a_certificate_swapped_mid_batch_fails_the_batch_cleanly(app, db, desk_c
     page = client.get(f"/tanda-tangan/batch/{batch_id}").get_data(as_text=True)
     assert "Dihentikan: Sertifikat tanda tangan berubah" in page
     queue_page = client.get("/tanda-tangan/").get_data(as_text=True)
-    assert "berubah di tengah batch" in queue_page
+    assert "berubah (atau tidak dapat dibaca) di tengah batch" in queue_page

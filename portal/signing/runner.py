@@ -26,8 +26,9 @@ CHUNK = 16
 FIRST_CHUNK = 2
 # Documents per transaction: the batch page moves by this many at a time, never by a whole chunk.
 PROGRESS_STEP = 4
-KEY_CHANGED = ("Sertifikat tanda tangan berubah di tengah batch; penandatanganan dihentikan. Dokumen "
-               "yang belum ditandatangani kembali ke antrean dan dapat ditandatangani lagi dalam batch baru.")
+KEY_CHANGED = ("Sertifikat tanda tangan berubah (atau tidak dapat dibaca) di tengah batch; penandatanganan "
+               "dihentikan. Dokumen yang belum ditandatangani kembali ke antrean dan dapat ditandatangani lagi "
+               "dalam batch baru.")
 
 
 def signing_key() -> tuple[str, bytes]:
@@ -83,11 +84,11 @@ def key_fingerprint() -> str | None:
     return None
 
 
-def _current_fingerprint() -> str:
+def _current_fingerprint() -> str | None:
     try:
-        return key_fingerprint() or ""
-    except SigningError as exc:
-        return f"unavailable: {exc.message}"
+        return key_fingerprint()
+    except SigningError:
+        return None  # unreadable now: signing reports it per document
 
 
 def _acquire(batch_id: int, token: str) -> bool:
@@ -231,14 +232,14 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
 
     def sign(items):
         with app.app_context():
-            if _current_fingerprint() != bound:
+            if bound and _current_fingerprint() != bound:
                 return None
             try:
                 results = _sign_items(items, signer.id, secret)
             except SigningError as exc:
                 return [exc] * len(items)
             # The key may have changed while this chunk was signed: none of it may be kept then.
-            return results if _current_fingerprint() == bound else None
+            return None if bound and _current_fingerprint() != bound else results
 
     try:
         upcoming = None
