@@ -22,12 +22,20 @@ def _cache_dir() -> Path:
     return path
 
 
+def _source(version: DocumentVersion, work: Path) -> Path:
+    """The PDF as a local file for poppler, whichever storage backend holds it."""
+    path = work / "dokumen.pdf"
+    path.write_bytes(storage.read_bytes(version.storage_key))
+    return path
+
+
 def page_count(version: DocumentVersion) -> int:
     marker = _cache_dir() / f"{version.sha256}.pages"
     if marker.exists():
         return int(marker.read_text())
-    result = subprocess.run(["pdfinfo", str(storage.path_for(version.storage_key))],
-                            capture_output=True, text=True, timeout=30, check=False)
+    with tempfile.TemporaryDirectory(dir=_cache_dir()) as work:
+        result = subprocess.run(["pdfinfo", str(_source(version, Path(work)))],
+                                capture_output=True, text=True, timeout=30, check=False)
     found = re.search(r"^Pages:\s+(\d+)", result.stdout, re.MULTILINE)
     pages = min(int(found.group(1)), MAX_PAGES) if found else 1
     marker.write_text(str(pages))
@@ -45,7 +53,7 @@ def page_png(version: DocumentVersion, page: int) -> Path | None:
         prefix = Path(work) / "page"
         subprocess.run(["pdftoppm", "-png", "-singlefile", "-f", str(page), "-l", str(page),
                         "-scale-to-x", str(PREVIEW_WIDTH), "-scale-to-y", "-1",
-                        str(storage.path_for(version.storage_key)), str(prefix)],
+                        str(_source(version, Path(work))), str(prefix)],
                        capture_output=True, timeout=60, check=False)
         rendered = prefix.with_suffix(".png")
         if not rendered.exists():
