@@ -76,17 +76,31 @@ class SignatureRequest(db.Model):
         return REQUEST_STATES.get(self.state, self.state)
 
 
+BATCH_STATES = {
+    "disiapkan": "Menunggu konfirmasi PIN",
+    "berjalan": "Sedang ditandatangani",
+    "selesai": "Selesai",
+    "gagal": "Dihentikan",
+}
+
+
 class SigningBatch(db.Model):
-    """One sitting of the signer: the documents they selected and confirmed with their PIN."""
+    """One sitting of the signer: the documents they selected (prepared, reviewed one by one if they
+    wish) and then confirmed with their PIN."""
 
     __tablename__ = "signing_batch"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(String(20), default="berjalan")  # berjalan | selesai
+    state: Mapped[str] = mapped_column(String(20), default="berjalan")  # BATCH_STATES
     total: Mapped[int] = mapped_column(default=0)
+    # The signing certificate the batch is bound to (SHA-256 of its DER), recorded when signing
+    # starts; a different certificate later in the batch stops it (see runner).
+    key_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
     # Which worker runs the batch and until when its claim holds; a killed worker's claim expires
     # and a restarted worker picks the batch up where it stopped.
     lease_token: Mapped[str | None] = mapped_column(String(40))
@@ -108,3 +122,29 @@ class SigningCredential(db.Model):
     failed_attempts: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SigningBatchDocument(db.Model):
+    """One document of a batch's selection, in the order the signer reviews them; `opened_at` says
+    that the signer opened it (preview or review mode) before confirming with the PIN."""
+
+    __tablename__ = "signing_batch_document"
+    __table_args__ = (Index("uq_signing_batch_document", "batch_id", "request_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("signing_batch.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("signature_request.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request: Mapped[SignatureRequest] = relationship()
+
+    @property
+    def state_label(self) -> str:
+        if self.returned_at:
+            return "Dikembalikan"
+        if self.kept_at:
+            return "Diperiksa, tetap dipilih"
+        return "Sudah dibuka" if self.opened_at else "Belum dibuka"

@@ -18,7 +18,7 @@ from portal.accounts.models import User
 from portal.audit.services import record
 from portal.cases import engine
 from portal.cases.models import Case, CaseItem, DocumentVersion, WorkItem
-from portal.core.dates import to_wib, utcnow
+from portal.core.dates import format_date_id, to_wib, utcnow
 from portal.core.errors import UserError
 from portal.core.passwords import hasher
 from portal.extensions import db
@@ -161,24 +161,35 @@ def check_pin(user: User, pin: str) -> None:
         raise SigningQueueError("PIN tanda tangan belum diatur. Hubungi admin.", 403)
     now = utcnow()
     if credential.locked_until and credential.locked_until > now:
-        raise SigningQueueError("PIN salah terlalu sering; penandatanganan dikunci sementara "
-                                f"({PIN_LOCK_MINUTES} menit).", 429)
+        raise SigningQueueError(_locked_message(credential.locked_until), 429)
     try:
         hasher().verify(credential.pin_hash, pin or "")
     except (VerificationError, InvalidHashError):
         credential.failed_attempts += 1
+        record("signing.pin_failed", user)
         if credential.failed_attempts >= PIN_MAX_FAILURES:
             credential.locked_until = now + timedelta(minutes=PIN_LOCK_MINUTES)
             credential.failed_attempts = 0
-        record("signing.pin_failed", user)
-        raise SigningQueueError("PIN tanda tangan salah.", 403)
+            raise SigningQueueError(f"PIN tanda tangan salah {PIN_MAX_FAILURES} kali. "
+                                    + _locked_message(credential.locked_until), 429)
+        left = PIN_MAX_FAILURES - credential.failed_attempts
+        raise SigningQueueError(f"PIN tanda tangan salah. Sisa {left} kali percobaan sebelum "
+                                f"penandatanganan dikunci {PIN_LOCK_MINUTES} menit.", 403)
     credential.failed_attempts = 0
+
+
+def _locked_message(until) -> str:
+    local = to_wib(until)
+    day = "" if local.date() == to_wib(utcnow()).date() else f" {format_date_id(local)}"
+    return (f"Penandatanganan dikunci sampai pukul {local:%H.%M} WIB{day}; "
+            "dokumen yang dipilih tetap tersimpan.")
 
 
 # --- batches ---------------------------------------------------------------------------------
 
-def start_batch(user: User, request_ids: list[int], pin: str) -> SigningBatch:
-    """Claim the selected documents for one batch; the caller commits, then enqueues the task."""
+def start_batch(user: User, request_ids: list[int], pin: str, batch: SigningBatch | None = None) -> SigningBatch:
+    """Claim the selected documents for one batch (a prepared one, or a new one); the caller
+    commits, then enqueues the task."""
     if not request_ids:
         raise SigningQueueError("Pilih minimal satu dokumen untuk ditandatangani.")
     if current_app.config.get("SIGNING_BACKEND") != "tte":
@@ -189,8 +200,10 @@ def start_batch(user: User, request_ids: list[int], pin: str) -> SigningBatch:
     if len(requests) != len(set(request_ids)):
         raise SigningQueueError("Sebagian dokumen yang dipilih sudah diproses atau bukan untuk Anda. "
                                 "Muat ulang antrean.", 409)
-    batch = SigningBatch(signer_id=user.id, total=len(requests), state="berjalan")
-    db.session.add(batch)
+    if batch is None:
+        batch = SigningBatch(signer_id=user.id)
+        db.session.add(batch)
+    batch.total, batch.state, batch.started_at = len(requests), "berjalan", utcnow()
     db.session.flush()
     for request in requests:
         request.state = "diproses"
@@ -207,7 +220,7 @@ def batch_progress(batch: SigningBatch) -> dict:
     done = counts.get("ditandatangani", 0)
     failed = counts.get("gagal", 0)
     return {"total": batch.total, "done": done, "failed": failed, "waiting": counts.get("diproses", 0),
-            "finished": batch.state == "selesai",
+            "finished": batch.state in ("selesai", "gagal"),
             "percent": int(100 * (done + failed) / batch.total) if batch.total else 100}
 
 

@@ -20,7 +20,15 @@ from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.pades import SignRequest, SigningError
 from portal.signing.queue import store_signed
 
+# Documents signed per round on the other cores (the next round is signed while this one is
+# stored); the first round is small so the first signed document shows at once.
 CHUNK = 16
+FIRST_CHUNK = 2
+# Documents per transaction: the batch page moves by this many at a time, never by a whole chunk.
+PROGRESS_STEP = 4
+KEY_CHANGED = ("Sertifikat tanda tangan berubah (atau tidak dapat dibaca) di tengah batch; penandatanganan "
+               "dihentikan. Dokumen yang belum ditandatangani kembali ke antrean dan dapat ditandatangani lagi "
+               "dalam batch baru.")
 
 
 def signing_key() -> tuple[str, bytes]:
@@ -55,6 +63,35 @@ def sign_request_for(request: SignatureRequest, signer) -> SignRequest:
         return SignRequest(verify_url=verify_url(request), signer_name=signer.full_name,
                            page_index=int(box[0]), box=tuple(float(v) for v in box[1:5]))
     return SignRequest(verify_url=verify_url(request), signer_name=signer.full_name)
+
+
+def key_fingerprint() -> str | None:
+    """SHA-256 of the signing certificate the configured backend would sign with now; None where
+    the portal cannot see the certificate before signing (the national TTE service)."""
+    import hashlib
+
+    backend = backend_name()
+    if backend == "pkcs12":
+        from portal.signing.pades import load_pkcs12_signer
+
+        p12, passphrase = signing_key()
+        return hashlib.sha256(load_pkcs12_signer(p12, passphrase).signing_cert.dump()).hexdigest()
+    if backend == "pkcs11":
+        from portal.signing.pkcs11_backend import open_pkcs11_signer
+
+        config = current_app.config
+        pin = Path(config["SIGNING_PKCS11_PIN_FILE"]).read_text().strip()
+        with open_pkcs11_signer(config["SIGNING_PKCS11_LIB"], config["SIGNING_PKCS11_TOKEN"],
+                                config["SIGNING_PKCS11_KEY"], pin) as token_signer:
+            return hashlib.sha256(token_signer.signing_cert.dump()).hexdigest()
+    return None
+
+
+def _current_fingerprint() -> str | None:
+    try:
+        return key_fingerprint()
+    except SigningError:
+        return None  # unreadable now: signing reports it per document
 
 
 def _acquire(batch_id: int, token: str) -> bool:
@@ -152,9 +189,10 @@ def run_batch(batch_id: int, secret: str | None = None) -> None:
     """Sign every document of the batch still 'diproses'.
 
     `secret`: the TTE passphrase, held in memory for this run only (never stored). Chunks are
-    pipelined: while one chunk's results are stored (one transaction per chunk: the claim and the
-    signed version commit together, so a crash re-signs at most the unfinished chunk and never
-    records a document twice), the next chunk is already being signed on the other cores.
+    pipelined: while one chunk's results are stored (a transaction every PROGRESS_STEP documents:
+    each claim and signed version commit together, so a crash re-signs at most the unfinished
+    chunk and never records a document twice), the next chunk is already being signed on the
+    other cores. The batch is bound to the signing certificate it started with.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -179,7 +217,9 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     size = int(config.get("SIGNING_CHUNK") or CHUNK)
     ids = list(db.session.scalars(select(SignatureRequest.id).where(
         SignatureRequest.batch_id == batch_id, SignatureRequest.state == "diproses").order_by(SignatureRequest.id)))
-    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+    first = min(size, FIRST_CHUNK)
+    chunks = [ids[:first]] + [ids[i:i + size] for i in range(first, len(ids), size)] if ids else []
+    step = int(config.get("SIGNING_PROGRESS_STEP") or PROGRESS_STEP)
 
     def prepare(chunk_ids):
         requests = list(db.session.scalars(select(SignatureRequest).where(SignatureRequest.id.in_(chunk_ids))
@@ -187,14 +227,25 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
         items = [(_read_source(r.source_version), sign_request_for(r, signer)) for r in requests]
         return requests, items
 
+    # The batch is bound to the certificate it started with; recorded before the first signature.
+    if batch.key_fingerprint is None:
+        batch.key_fingerprint = _current_fingerprint()
+        db.session.commit()
+    bound = batch.key_fingerprint
+
     def sign(items):
         results = [pdf if isinstance(pdf, SigningError) else None for pdf, _req in items]
         readable = [item for item in items if not isinstance(item[0], SigningError)]
         with app.app_context():
+            if bound and _current_fingerprint() != bound:
+                return None
             try:
                 signed = iter(_sign_items(readable, signer.id, secret) if readable else [])
             except SigningError as exc:
                 signed = iter([exc] * len(readable))
+            # The key may have changed while this chunk was signed: none of it may be kept then.
+            if bound and _current_fingerprint() != bound:
+                return None
         return [result if result is not None else next(signed) for result in results]
 
     try:
@@ -205,16 +256,22 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
         for index in range(len(chunks)):
             requests, future = upcoming
             results = future.result()
+            if results is None:
+                pool.shutdown(wait=True, cancel_futures=True)
+                _stop_for_key_change(batch_id)
+                return
             if index + 1 < len(chunks):
                 next_requests, next_items = prepare(chunks[index + 1])
                 upcoming = (next_requests, pool.submit(sign, next_items))
-            for request, result in zip(requests, results):
+            for stored, (request, result) in enumerate(zip(requests, results), start=1):
                 if isinstance(result, SigningError):
                     db.session.execute(update(SignatureRequest).where(
                         SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
                         .values(state="gagal", error=result.message).execution_options(synchronize_session=False))
                 else:
                     store_signed(request, result.data, result.level, result.sha256, signer)
+                if stored % step == 0:
+                    db.session.commit()  # each document's claim and signed version commit together
             db.session.commit()
             if not _acquire(batch_id, token):
                 return  # the lease was lost: another worker carries on
@@ -235,6 +292,24 @@ def _read_source(version) -> bytes | SigningError:
         return SigningError("Berkas sumber rusak (sidik jari SHA-256 tidak cocok); unggah ulang dokumennya.")
     except FileNotFoundError:
         return SigningError("Berkas sumber tidak ditemukan di penyimpanan.")
+
+
+def _stop_for_key_change(batch_id: int) -> None:
+    """Fail the batch cleanly: what was signed with the bound certificate stays signed, every other
+    document goes back to waiting (none is recorded with the other certificate)."""
+    db.session.rollback()
+    db.session.execute(update(SignatureRequest).where(
+        SignatureRequest.batch_id == batch_id, SignatureRequest.state == "diproses")
+        .values(state="menunggu", error=KEY_CHANGED).execution_options(synchronize_session=False))
+    batch = db.session.get(SigningBatch, batch_id)
+    batch.state, batch.message = "gagal", KEY_CHANGED
+    batch.finished_at = utcnow()
+    batch.lease_token = None
+    from portal.audit.services import record
+
+    record("signing.batch_key_changed", batch, detail={"bound": batch.key_fingerprint,
+                                                      "now": _current_fingerprint()})
+    db.session.commit()
 
 
 def unfinished_batches() -> list[int]:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal import storage
 from portal.cases import engine
+from portal.signing import runner
 from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.queue import set_pin
 from portal.signing.setup import ensure_dev_signing
@@ -61,10 +62,14 @@ def _queue(db, cast: Cast, *, certificates: int, with_letters: bool) -> list[Sig
 
 
 def _select_all_and_sign(page, expected: int) -> None:
+    """Tick "Pilih semua", go to the confirmation (counts per kind) and type the PIN there."""
     checkboxes = page.locator('input[name="requests"]')
     expect(checkboxes).to_have_count(expected)
     page.get_by_label("Pilih semua").check()
     assert all(box.is_checked() for box in checkboxes.all()), "“Semua” did not select every document"
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Tandatangani {expected} dokumen").click()
+    expect(page.get_by_role("heading", level=2)).to_have_text(f"Anda akan menandatangani {expected} dokumen")
     page.get_by_label("PIN tanda tangan").fill(PIN)
 
 
@@ -99,18 +104,19 @@ def test_ketua_signs_fifty_documents_and_each_validates_with_its_qr_leading_to_v
     page.goto("/tanda-tangan/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Antrean Tanda Tangan")
     expect(page.locator("main")).to_contain_text("50 dokumen menunggu")
-    # Preview: the first certificate opens in the panel next to the list, without leaving the page.
+    # Preview: the first document (the newest case's approval letter) opens next to the list, as page images.
     page.get_by_role("link", name="Pratinjau").first.click()
     panel = page.locator("#preview")
-    expect(panel.locator("iframe.pdf-frame")).to_be_visible()
-    panel.locator("iframe.pdf-frame").element_handle().content_frame().wait_for_load_state()
-    expect(panel.get_by_role("heading", level=2)).to_contain_text("D24")
+    expect(panel.locator("img.pdf-page").first).to_be_visible()
+    page.wait_for_function("() => { const img = document.querySelector('#preview img.pdf-page');"
+                           " return img && img.complete && img.naturalWidth > 0; }")
+    expect(panel.get_by_role("heading", level=2)).to_contain_text("D7 A")
     expect(page).to_have_url(live_server("/tanda-tangan/"))
     snap("antrean-tanda-tangan-pratinjau")
 
     _select_all_and_sign(page, 50)
     with page.expect_navigation(timeout=SIGN_TIMEOUT_MS):
-        page.get_by_role("button", name="Tandatangani dokumen terpilih").click()
+        page.get_by_role("button", name="Tandatangani 50 dokumen").click()
     expect(page).to_have_url(re.compile(r"/tanda-tangan/batch/\d+$"))
     progress = page.locator("#batch-progress progress")
     expect(progress).to_have_attribute("value", "50", timeout=30_000)
@@ -149,7 +155,7 @@ def test_ketua_signs_fifty_documents_and_each_validates_with_its_qr_leading_to_v
 def test_progress_bar_moves_while_a_background_worker_signs(
         app, db, page, live_server, sign_in, snap, dev_root, monkeypatch):
     cast = Cast()
-    queued = _queue(db, cast, certificates=8, with_letters=False)
+    queued = _queue(db, cast, certificates=16, with_letters=False)
     total = len(queued)
     workers: list[threading.Thread] = []
 
@@ -172,20 +178,20 @@ def test_progress_bar_moves_while_a_background_worker_signs(
 
     monkeypatch.setattr("portal.signing.tasks.dispatch_batch", dispatch_to_worker)
     slow_down_storing_signatures(monkeypatch, 0.35)  # per document stored, so polls see it move
-    monkeypatch.setitem(app.config, "SIGNING_CHUNK", 2)  # progress is committed chunk by chunk
+    # The runner's own sizes: signed 16 at a time, committed PROGRESS_STEP at a time.
 
     sign_in(cast.user("ketua").username, TEST_PASSWORD)
     page.goto("/tanda-tangan/")
     _select_all_and_sign(page, total)
     with page.expect_navigation():
-        page.get_by_role("button", name="Tandatangani dokumen terpilih").click()
+        page.get_by_role("button", name=f"Tandatangani {total} dokumen").click()
     expect(page.locator("#batch-progress")).to_contain_text("halaman ini diperbarui otomatis")
 
     progress = page.locator("#batch-progress progress")
     seen: list[int] = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        seen.append(int(progress.get_attribute("value")))
+        seen.append(int(progress.get_attribute("data-done")))  # "value" glides between polls
         if seen[-1] == total and "Selesai" in page.locator("#batch-progress").inner_text():
             break
         page.wait_for_timeout(250)
@@ -196,6 +202,8 @@ def test_progress_bar_moves_while_a_background_worker_signs(
     assert seen == sorted(seen), f"the progress bar went backwards: {seen}"
     steps = sorted(set(seen))
     assert len([v for v in steps if 0 < v < total]) >= 2, f"no progress shown while signing: {steps}"
+    jumps = [b - a for a, b in zip(seen, seen[1:])]
+    assert max(jumps) <= runner.PROGRESS_STEP < 16, f"the bar jumped by {max(jumps)}: {seen}"
     expect(page.locator("#batch-progress")).to_contain_text(f"Selesai. {total} dokumen ditandatangani")
     db.session.expire_all()
     batch = db.session.scalars(select(SigningBatch)).one()
