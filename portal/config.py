@@ -55,6 +55,10 @@ class Config:
     SIGNING_PROCESSES = 2
     SIGNING_LEASE_SECONDS = 60
 
+    # How the flows' timers read "N hari" (Lisensi: LKS findings closed within 15 hari): "kerja"
+    # (working days by the portal's calendar, the default) or "kalender" (calendar days).
+    TIMER_DAYS = "kerja"
+
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # largest upload accepted, in bytes
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15

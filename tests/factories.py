@@ -83,6 +83,11 @@ def drive(case: Case, cast: Cast, *, prefer=("approve", "submit"), choose=None, 
         wanted = choose(step.key) if choose else None
         transition = step.transition(wanted) if wanted else (
             next((t for t in transitions if t.key in prefer), None) or transitions[0])
+        needed = transition.kind in FORWARD_KINDS or (step.produces and step.produces[0] in transition.needs)
+        if step.form and needed and step.produces[0] not in engine.present_codes(case, work.item):
+            from tests.licensing_fill import fill_licensing_form
+
+            fill_licensing_form(case, work, step, actor, transition.key)  # a record, not a stand-in upload
         present = engine.present_codes(case, work.item)
         from portal.flows.machine import missing_documents
 

@@ -27,7 +27,7 @@ from portal.core.dates import roman_month
 from portal.extensions import db
 from portal.flows.definition import FORWARD_KINDS
 from portal.flows.machine import missing_documents
-from portal.seeding.demo_documents import _today, document_for
+from portal.seeding.demo_documents import _today, document_for, working_document
 from portal.signing.models import SignatureRequest
 
 MAX_ACTIONS = 300
@@ -223,6 +223,10 @@ def _take_step(case: Case, work: WorkItem, step, people: dict[str, User]) -> Non
     actor = _actor(work, step, people)
     forward = [t for t in step.transitions if t.kind in FORWARD_KINDS]
     transition = next((t for t in forward if t.key == "approve"), None) or forward[0]
+    if step.form and step.produces[0] not in engine.present_codes(case, work.item):
+        from portal.seeding.demo_licensing import fill_licensing_form
+
+        fill_licensing_form(case, work, step, actor, working_document(case, step.produces[0], work.item))
     present = engine.present_codes(case, work.item) | set(transition.produces)
     for code in missing_documents(step, transition, present):
         document = document_for(case, code, work.item, people)
