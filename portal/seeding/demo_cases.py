@@ -223,7 +223,8 @@ def _take_step(case: Case, work: WorkItem, step, people: dict[str, User]) -> Non
     actor = _actor(work, step, people)
     forward = [t for t in step.transitions if t.kind in FORWARD_KINDS]
     transition = next((t for t in forward if t.key == "approve"), None) or forward[0]
-    if step.form and step.produces[0] not in engine.present_codes(case, work.item):
+    recorded = engine.latest_documents(case).get((step.produces[0], engine.item_key(work.item))) if step.form else None
+    if step.form and (recorded is None or recorded.uploaded_at < work.ready_at):
         from portal.seeding.demo_licensing import fill_licensing_form
 
         fill_licensing_form(case, work, step, actor, working_document(case, step.produces[0], work.item))
