@@ -7,7 +7,7 @@ from portal.correspondence.models import DispositionRecord  # noqa: F401
 from portal.forms.models import StepFormDraft  # noqa: F401
 from portal.licensing.models import (  # noqa: F401
     ApresiasiMinutes, FindingAnswer, LksFinding, LksReport, Requirement, RequirementCheck, RequirementFile,
-    PlenoRecord, TeamAssignment,
+    LicenceStatusChange, PlenoRecord, TeamAssignment,
 )
 from portal.mail.models import OutgoingMail  # noqa: F401
 from portal.numbering.models import NumberSeries  # noqa: F401

@@ -332,3 +332,57 @@ def test_a_licence_reaches_its_signed_certificate_through_an_lks_with_two_findin
     sk = pdf_text(latest(case, "D23b"))
     assert "Administrator Basis Data" in sk and "berlaku sejak tanggal ditetapkan sampai dengan" in sk
     assert walked.index("witnessing") < walked.index("certificate_handover")
+    # The public register lists it, searchable by scheme, linked to the certificate's verification page.
+    from portal.licensing import register
+
+    public = app.test_client()
+    page = public.get("/lisensi/register?q=basis data").get_data(as_text=True)
+    entry = register.entries()[0]
+    assert entry.case.id == case.id and entry.status == "berlaku" and entry.number.startswith("BNSP-LSP-")
+    assert entry.number in page and "Administrator Basis Data" in page and "Berlaku" in page
+    assert f"/v/{entry.public_id}" in page
+    assert public.get(f"/v/{entry.public_id}").status_code == 200
+    assert "Tidak ada LSP" in public.get("/lisensi/register?q=pariwisata").get_data(as_text=True)
+    staff = app.test_client()
+    login(staff, cast.user("staf_lisensi").username)
+    assert staff.post(f"/lisensi/register/{case.number}/status", data={"status": "dibekukan", "reason": ""}).status_code == 422
+    assert staff.post(f"/lisensi/register/{case.number}/status",
+                      data={"status": "dibekukan", "reason": "Surveilan tidak dilaksanakan"}).status_code == 302
+    assert "Dibekukan" in public.get("/lisensi/register").get_data(as_text=True)
+    assert "Surveilan tidak dilaksanakan" in staff.get("/lisensi/register/internal").get_data(as_text=True)
+
+
+def test_the_licence_application_asks_for_type_schemes_and_address_and_the_lsp_page_says_what_next(app, db, login_as):
+    lsp = login_as("lsp")
+    refused = lsp.post("/lisensi/permohonan", data={"schemes": "", "address": "Jl. Merdeka 1"})
+    assert refused.status_code == 422 and "Jenis LSP" in refused.get_data(as_text=True)
+    created = lsp.post("/lisensi/permohonan", data={"lsp_type": "P3", "schemes": "Teknisi Listrik\nJuru Las",
+                                                    "address": "Jl. Merdeka 1, Bandung"})
+    assert created.status_code == 302
+    case = db.session.scalar(select(engine.Case).where(engine.Case.flow_code == "LIS"))
+    assert case.data["schemes"] == ["Teknisi Listrik", "Juru Las"] and case.data["lsp_type"] == "P3"
+    page = lsp.get("/lisensi/saya").get_data(as_text=True)
+    assert case.number in page and "Pengajuan persyaratan apresiasi" in page and "Yang harus Anda lakukan" in page
+    assert "LIS" not in lsp.get("/kasus/baru").get_data(as_text=True).split("<select")[1].split("</select>")[0]
+
+
+def test_witnessing_has_its_own_lks_and_findings_and_the_certificate_waits_for_it(app, db):
+    case, cast = open_licence(db)
+    found = {}
+
+    def finding_at_each_lks(case, work):
+        if work.step_key in ("full_assessment", "witnessing") and work.step_key not in found:
+            found[work.step_key] = lks.add_finding(case, MultiDict({
+                "acuan": "PBNSP 201 Klausul 7.2", "finding": f"Temuan {work.step_key}", "category": "minor",
+                "evidence": "Observasi"}), actor_for(case, work, cast))
+            return True
+        return False
+
+    walked = drive(case, cast, before=finding_at_each_lks)
+    assert case.state == "selesai"
+    # The full assessment's closed finding does not walk again with the witnessing's own.
+    assert walked.count("lks_correction") == 1 and walked.count("witnessing_correction") == 1
+    assert walked.index("witnessing_verification") < walked.index("certificate_handover")
+    witnessing_lks = pdf_text(latest(case, "D30"))
+    assert "Temuan witnessing" in witnessing_lks and "Temuan full_assessment" not in witnessing_lks
+    assert "Closed" in witnessing_lks

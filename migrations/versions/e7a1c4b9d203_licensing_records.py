@@ -181,6 +181,18 @@ def upgrade():
         _fk('licence_pleno', 'written_by_id', 'user_account'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_licence_pleno')))
     op.create_index(op.f('ix_licence_pleno_case_id'), 'licence_pleno', ['case_id'])
+    op.create_table(
+        'licence_status_change',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('status', sa.String(length=20), nullable=False),
+        sa.Column('reason', sa.Text(), nullable=False),
+        sa.Column('changed_by_id', sa.Integer(), nullable=True),
+        sa.Column('changed_at', _when(), nullable=False),
+        _fk('licence_status_change', 'case_id', 'case_file', 'CASCADE'),
+        _fk('licence_status_change', 'changed_by_id', 'user_account'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_licence_status_change')))
+    op.create_index(op.f('ix_licence_status_change_case_id'), 'licence_status_change', ['case_id'])
     op.bulk_insert(requirement, [
         {'stage': stage, 'position': position, 'item': item, 'description': description, 'required': required,
          'active': True}
@@ -188,6 +200,6 @@ def upgrade():
 
 
 def downgrade():
-    for table in ('licence_pleno', 'licence_team', 'licence_apresiasi_minutes', 'licence_finding_answer', 'licence_finding', 'licence_lks',
+    for table in ('licence_status_change', 'licence_pleno', 'licence_team', 'licence_apresiasi_minutes', 'licence_finding_answer', 'licence_finding', 'licence_lks',
                   'licence_requirement_check', 'licence_requirement_file', 'licence_requirement'):
         op.drop_table(table)

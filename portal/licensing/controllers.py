@@ -11,10 +11,10 @@ from flask_login import current_user
 from portal import storage
 from portal.cases import services as case_services
 from portal.cases.errors import CaseError
-from portal.core.access import AUTHENTICATED, allow
+from portal.core.access import AUTHENTICATED, allow, public
 from portal.extensions import db
 from portal.forms.base import FormInvalid
-from portal.licensing import access_code, checklist, lks, teams
+from portal.licensing import access_code, application, checklist, lks, register, teams
 from portal.licensing.blueprint import bp
 from portal.licensing.models import STAGES, Requirement, RequirementFile
 
@@ -113,6 +113,66 @@ def team(number: str):
     return render_template("licensing/team.html", case=case, assessments=teams.ASSESSMENTS, chosen=assessment,
                            candidates=teams.candidates(), current=current, error=error,
                            form=request.form if error else {}), status
+
+
+@bp.route("/permohonan", methods=["GET", "POST"])
+@allow("lsp")
+def apply():
+    """The licence application: type of LSP, schemes applied for, address."""
+    form = application.ApplicationForm(request.form if request.method == "POST" else None,
+                                       data=None if request.method == "POST" else
+                                       {"address": current_user.organisation.address if current_user.organisation else ""})
+    if request.method == "POST":
+        if current_user.organisation is None:
+            return render_template("licensing/apply.html", form=form, error="Akun Anda belum terhubung ke lembaga."), 422
+        try:
+            case = application.apply(form, current_user)
+        except FormInvalid as exc:
+            db.session.rollback()
+            return render_template("licensing/apply.html", form=form, error=" ".join(exc.errors)), 422
+        db.session.commit()
+        flash(f"Permohonan lisensi {case.number} dibuat. Unggah persyaratan apresiasi per item.", "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return render_template("licensing/apply.html", form=form, error=None)
+
+
+@bp.get("/saya")
+@allow("lsp")
+def my_licences():
+    """The LSP's own page: each application, what to do next and by when, findings, documents."""
+    return render_template("licensing/mine.html", standings=application.standings(current_user))
+
+
+@bp.get("/register")
+@public
+def public_register():
+    """Public register of licensed LSPs: name, number, scope, valid until, status; searchable."""
+    q = request.args.get("q", "")[:100]
+    return render_template("licensing/register.html", entries=register.entries(q), q=q, internal=False)
+
+
+@bp.get("/register/internal")
+@allow("staf_lisensi", "kabag", "kasek", "ketua", "anggota", "admin")
+def internal_register():
+    q = request.args.get("q", "")[:100]
+    return render_template("licensing/register.html", entries=register.entries(q), q=q, internal=True,
+                           may_change="staf_lisensi" in current_user.role_codes or "kabag" in current_user.role_codes
+                           or "admin" in current_user.role_codes, statuses=register.STATUSES)
+
+
+@bp.post("/register/<number>/status")
+@allow("staf_lisensi", "kabag", "admin")
+def change_licence_status(number: str):
+    case = _case(number)
+    try:
+        register.change_status(case, request.form.get("status", ""), request.form.get("reason", ""), current_user)
+    except CaseError as exc:
+        db.session.rollback()
+        return render_template("licensing/register.html", entries=register.entries(), q="", internal=True,
+                               may_change=True, statuses=register.STATUSES, error=exc.message), exc.status
+    db.session.commit()
+    flash("Status lisensi diperbarui.", "success")
+    return redirect(url_for("licensing.internal_register"))
 
 
 @bp.route("/persyaratan", methods=["GET", "POST"])

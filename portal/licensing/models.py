@@ -173,3 +173,16 @@ class PlenoRecord(db.Model):
     valid_years: Mapped[int] = mapped_column(Integer, default=5)
     written_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LicenceStatusChange(db.Model):
+    """A licence frozen, reinstated or revoked (append-only; the newest is the status in force)."""
+
+    __tablename__ = "licence_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # berlaku | dibekukan | dicabut
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -150,7 +150,7 @@ def scope_and_validity(case: Case, issued: date) -> tuple[list[str], date]:
     record = latest(case)
     schemes = record.schemes if record and record.schemes else list((case.data or {}).get("schemes") or [])
     years = record.valid_years if record else 5
-    return schemes, issued + relativedelta(years=years) - relativedelta(days=1)
+    return schemes, issued + relativedelta(years=years)  # as the signing queue and the register read it
 
 
 def licence_sk(case: Case):
