@@ -22,7 +22,7 @@ ENV_KEYS = (
     "VERIFY_SEARCH_LIMIT", "VERIFY_UPLOAD_LIMIT", "PROXY_COUNT", "VERIFY_MEMORY_REGISTRY",
     "STORAGE_BACKEND", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_PREFIX", "S3_ACCESS_KEY_ID",
     "S3_SECRET_ACCESS_KEY", "METRICS_TOKEN", "LOG_FORMAT",
-    "UPLOAD_MAX_BYTES", "UPLOAD_MAX_INFLATED", "AUDIT_CHECKPOINT_DIR",
+    "UPLOAD_MAX_BYTES", "UPLOAD_MAX_INFLATED", "AUDIT_CHECKPOINT_DIR", "TIMER_DAYS",
 )
 # Settings given as text in the environment that the code reads as numbers.
 INT_KEYS = ("PROXY_COUNT", "MAIL_PORT", "SIGNING_LEASE_SECONDS", "SIGNING_CHUNK", "SIGNING_PROCESSES", "VERIFY_MAX_BYTES",
@@ -69,6 +69,9 @@ class Config:
 
     METRICS_TOKEN: str | None = None  # bearer token Prometheus sends to GET /metrics
     LOG_FORMAT = "text"  # text | json (one JSON object per line, with the request id)
+    # How the flows' timers read "N hari" (Lisensi: LKS findings closed within 15 hari): "kerja"
+    # (working days by the portal's calendar, the default) or "kalender" (calendar days).
+    TIMER_DAYS = "kerja"
 
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # largest upload accepted, in bytes
     LOGIN_MAX_FAILURES = 5

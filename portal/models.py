@@ -6,6 +6,10 @@ from portal.correspondence.sla_index import LetterIndex  # noqa: F401
 from portal.cases.models import Case, CaseEvent, CaseItem, DocumentVersion, WorkItem  # noqa: F401
 from portal.correspondence.models import DispositionRecord  # noqa: F401
 from portal.forms.models import StepFormDraft  # noqa: F401
+from portal.licensing.models import (  # noqa: F401
+    ApresiasiMinutes, FindingAnswer, LksFinding, LksReport, Requirement, RequirementCheck, RequirementFile,
+    LicenceStatusChange, PlenoRecord, TeamAssignment,
+)
 from portal.mail.models import OutgoingMail  # noqa: F401
 from portal.numbering.models import NumberReservation, NumberSeries, NumberVoid, SeriesDefinition  # noqa: F401
 from portal.signing.models import SignatureRequest, SigningBatch, SigningCredential  # noqa: F401

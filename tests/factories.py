@@ -83,6 +83,11 @@ def drive(case: Case, cast: Cast, *, prefer=("approve", "submit"), choose=None, 
         wanted = choose(step.key) if choose else None
         transition = step.transition(wanted) if wanted else (
             next((t for t in transitions if t.key in prefer), None) or transitions[0])
+        needed = transition.kind in FORWARD_KINDS or (step.produces and step.produces[0] in transition.needs)
+        if step.form and needed and not _recorded_at(case, work, step.produces[0]):
+            from tests.licensing_fill import fill_licensing_form
+
+            fill_licensing_form(case, work, step, actor, transition.key)  # a record, not a stand-in upload
         present = engine.present_codes(case, work.item)
         from portal.flows.machine import missing_documents
 
@@ -93,6 +98,12 @@ def drive(case: Case, cast: Cast, *, prefer=("approve", "submit"), choose=None, 
         db.session.commit()
         walked.append(step.key)
     raise AssertionError(f"case {case.number} did not finish in {max_steps} actions")
+
+
+def _recorded_at(case: Case, work: WorkItem, code: str) -> bool:
+    """Whether this very work item (not an earlier round of the step) has filled in its record."""
+    version = engine.latest_documents(case).get((code, engine.item_key(work.item)))
+    return version is not None and version.uploaded_at >= work.ready_at
 
 
 def open_work_items(case: Case) -> list[WorkItem]:

@@ -29,9 +29,16 @@ def test_lsp_opens_a_licence_case_uploads_and_submits_with_htmx(app, db, login_a
     assert "flow-step--current" in page  # the diagram marks the running step
     work = db.session.scalar(select(WorkItem).where(WorkItem.state == "open"))
 
-    upload = lsp.post(f"/kasus/{number}/kerja/{work.id}/unggah",
-                      data={"code": "D1", "file": (io.BytesIO(sample_pdf()), "persyaratan.pdf")},
-                      headers={"HX-Request": "true"}, content_type="multipart/form-data")
+    # D1 is the checklist record: a PDF per requirement, then the declaration (HTMX) renders D1.
+    from portal.licensing import checklist
+
+    for requirement in checklist.requirements("apresiasi"):
+        uploaded = lsp.post(f"/lisensi/kasus/{number}/persyaratan/{requirement.id}",
+                            data={"file": (io.BytesIO(sample_pdf()), "persyaratan.pdf")},
+                            content_type="multipart/form-data")
+        assert uploaded.status_code == 302
+    upload = lsp.post(f"/kasus/{number}/kerja/{work.id}/formulir", data={"declaration": "y"},
+                      headers={"HX-Request": "true"})
     assert upload.status_code == 200
     fragment = upload.get_data(as_text=True)
     assert fragment.startswith('<div id="case-body">') and "<html" not in fragment
@@ -55,11 +62,16 @@ def test_wrong_file_type_gets_a_clear_message_and_stores_nothing(app, db, login_
     lsp = login_as("lsp")
     number = _lis_case(lsp, db)
     work = db.session.scalar(select(WorkItem).where(WorkItem.state == "open"))
-    response = lsp.post(f"/kasus/{number}/kerja/{work.id}/unggah",
-                        data={"code": "D1", "file": (io.BytesIO(b"\x89PNG\r\n\x1a\nnot a pdf"), "foto.pdf")},
+    from portal.licensing import checklist
+    from portal.licensing.models import RequirementFile
+
+    requirement = checklist.requirements("apresiasi")[0]
+    response = lsp.post(f"/lisensi/kasus/{number}/persyaratan/{requirement.id}",
+                        data={"file": (io.BytesIO(b"\x89PNG\r\n\x1a\nnot a pdf"), "foto.pdf")},
                         content_type="multipart/form-data")
     assert response.status_code == 415  # the upload gate: not a PDF is an unsupported media type
     assert "Berkas bukan PDF" in response.get_data(as_text=True)
+    assert db.session.scalars(select(RequirementFile)).all() == []
     assert db.session.scalars(select(DocumentVersion)).all() == []
 
 

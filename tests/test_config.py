@@ -65,6 +65,7 @@ SAMPLES = {
     "S3_SECRET_ACCESS_KEY": ("rahasia-s3", "rahasia-s3"),
     "METRICS_TOKEN": ("token-metrik", "token-metrik"),
     "LOG_FORMAT": ("json", "json"),
+    "TIMER_DAYS": ("kalender", "kalender"),
 }
 READ_BY_THE_TEST_SUITE = {"TEST_DATABASE_URL", "TEST_REDIS_URL"}
 # Read by prometheus-client itself from the environment, not by the portal's settings.

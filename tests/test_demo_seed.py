@@ -44,7 +44,7 @@ def seeded(app, db, runner):
 
 def test_seeding_twice_changes_nothing_and_signers_find_real_documents(db, runner, seeded):
     before = _counts(db)
-    assert before["Case"] == 6
+    assert before["Case"] == 9
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0, again.output
     db.session.expire_all()
@@ -102,3 +102,18 @@ def test_staff_find_work_and_each_lsp_sees_only_its_own_cases(app, db, seeded):
     listing = other.get("/kasus").get_data(as_text=True)
     assert not any(c.number in listing for c in own)
     assert other.get(f"/kasus/{own[0].number}").status_code in (403, 404)
+
+
+def test_licensing_demo_cases_wait_at_the_checklist_open_findings_and_the_pleno(db, seeded):
+    from portal.cases import engine
+    from portal.cases.models import Case
+    from portal.licensing import checklist, lks
+
+    cases = {c.data.get("demo"): c for c in db.session.scalars(db.select(Case).where(Case.flow_code == "LIS"))}
+    at_check = cases["lsp1-lisensi"]
+    assert [w.step_key for w in engine.open_work(at_check)] == ["apresiasi_check"]
+    assert len(checklist.latest_files(at_check)) == len(checklist.requirements("apresiasi"))
+    fresh, late = cases["lsp1-lks"], cases["lsp2-lks-lewat"]
+    assert {lks.status_of(fresh, f) for f in lks.findings_of(fresh)} == {"Terbuka"} and len(lks.findings_of(fresh)) == 2
+    assert "lks_lewat_15_hari" in late.flags and "lks_lewat_15_hari" not in fresh.flags
+    assert [w.step_key for w in engine.open_work(cases["energi-pleno"])] == ["pleno"]

@@ -8,7 +8,10 @@ from portal.accounts.models import User
 from portal.cases import engine
 from portal.cases.models import CaseEvent, DocumentVersion, WorkItem
 from portal.flows.registry import FLOWS
-from tests.factories import Cast, drive, sample_pdf
+from werkzeug.datastructures import MultiDict
+
+from portal.licensing import lks
+from tests.factories import Cast, actor_for, drive, sample_pdf
 
 PARTICIPANTS = ["Budi Santoso", "Siti Rahmawati"]
 
@@ -69,15 +72,18 @@ def test_lisensi_lks_findings_each_walk_correction_and_verification(db):
 
     def add_findings(case, work):
         if work.step_key == "full_assessment" and not added:
-            for text in ("Skema belum diverifikasi (PBNSP 201 Klausul 5.1)", "Dokumen mutu belum disahkan"):
-                added.append(engine.add_item(case, "finding", text, actor=cast.user("asesor_lisensi")))
+            assessor = actor_for(case, work, cast)
+            for acuan, text in (("PBNSP 201 Klausul 5.1", "Skema belum diverifikasi"),
+                                ("PBNSP 202 Klausul 4.3.1", "Dokumen mutu belum disahkan")):
+                added.append(lks.add_finding(case, MultiDict({"acuan": acuan, "finding": text, "category": "minor",
+                                                              "evidence": "Dokumen mutu v1"}), assessor))
             return True
         return False
 
     walked = drive(case, cast, before=add_findings)
     assert case.state == "selesai"
     assert walked.count("lks_correction") == 2 and walked.count("lks_verification") == 2
-    assert all(item.position == "ITEM_DONE" for item in added)
+    assert all(finding.case_item.position == "ITEM_DONE" for finding in added)
 
 
 def test_action_refused_without_required_documents(db):

@@ -213,7 +213,9 @@ def _enter(case: Case, flow: Flow, new_active: frozenset[str], *, previous: froz
 def _enter_group(case: Case, flow: Flow, first: Step, actor: User | None, now: datetime) -> None:
     """All participants / findings start the group at its first step (none: skip past the group)."""
     kind = PER_KIND[first.per]
-    items = [i for i in case.items if i.kind == kind]
+    # Items that already left a group of this kind (findings closed at the full assessment) do not
+    # walk again when a later group starts (the witnessing LKS has findings of its own).
+    items = [i for i in case.items if i.kind == kind and i.position != ITEM_DONE]
     for item in items:
         item.position = first.key
         _open_work(case, flow, first, item, actor, now)

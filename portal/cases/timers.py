@@ -3,7 +3,9 @@ to the members' pleno). A periodic worker task runs them; each fires once per ca
 case, writes the timeline and tells the applicant, the people named on the case and the staff."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
+
+from flask import current_app, has_app_context
 
 from sqlalchemy import func, select
 
@@ -13,7 +15,7 @@ from portal.calendar.services import work_calendar
 from portal.cases.access import named_people
 from portal.cases.models import Case, WorkItem
 from portal.cases.timeline import log
-from portal.core.dates import format_date_id, to_wib, utcnow
+from portal.core.dates import WIB, format_date_id, to_wib, utcnow
 from portal.extensions import db
 from portal.flows.definition import Flow, Timer
 from portal.flows.registry import FLOWS
@@ -29,7 +31,34 @@ def timer_deadline(case: Case, timer: Timer) -> datetime | None:
     started = timer_started(case, timer)
     if started is None:
         return None
-    return work_calendar().due_hr(started, timer.after.days)
+    return deadline_from(started, timer.after.days)
+
+
+def days_reading() -> str:
+    """TIMER_DAYS: "kerja" (working days, the default) or "kalender" (calendar days)."""
+    reading = current_app.config.get("TIMER_DAYS", "kerja") if has_app_context() else "kerja"
+    return reading if reading in ("kerja", "kalender") else "kerja"
+
+
+def deadline_from(started: datetime, days: int, reading: str | None = None) -> datetime:
+    """15:00 WIB of the N-th working day after the start day; with the calendar-day reading, of the
+    N-th calendar day after it, moved to the next working day when that day is not one."""
+    calendar = work_calendar()
+    if (reading or days_reading()) == "kalender":
+        day = calendar.start_day(started) + timedelta(days=days)
+        return calendar.due_ts(datetime.combine(day, time(8, 0), tzinfo=WIB))
+    return calendar.due_hr(started, days)
+
+
+def days_left(now: datetime, deadline: datetime, reading: str | None = None) -> tuple[int, str]:
+    """Days until the deadline in the configured reading, and the text the case page shows."""
+    if (reading or days_reading()) == "kalender":
+        left = (to_wib(deadline).date() - to_wib(now).date()).days
+        if now > deadline:
+            return min(left, -1), f"Lewat {max(-left, 1)} hari kalender"
+        return left, "Batas hari ini" if left == 0 else f"{left} hari kalender lagi"
+    left = work_calendar().working_days_left(now, deadline)
+    return left, work_calendar().format_sla_left(now, deadline)
 
 
 def run_timers(now: datetime | None = None) -> list[tuple[str, str]]:

@@ -21,11 +21,11 @@ LISENSI = Flow(
     number_prefix="LIS",
     service="Lisensi Lembaga Sertifikasi Profesi",
     documents=(
-        doc("D1", "Dokumen yang berupa persyaratan apresiasi",
+        doc("D1", "Dokumen yang berupa persyaratan apresiasi", DocKind.FORM_RECORD,
             label="Persyaratan apresiasi", seen_by=("applicant",)),
         doc("D2", "Dokumen perbaikan kelengkapan dokumen Apresiasi LSP sesuai check list kelengkapan "
                "dokumen Apresiasi dilampiri D1 ( Form Ceklist )",
-            label="Hasil pemeriksaan check list apresiasi", seen_by=("applicant",)),
+            DocKind.FORM_RECORD, label="Hasil pemeriksaan check list apresiasi", seen_by=("applicant",)),
         doc("D3", "Dokumen yang berupa draft surat undangan apresiasi yang sudah disetujui.",
             DocKind.UNDANGAN, label="Draf undangan apresiasi", template="apresiasi_invitation"),
         doc("D4", "Dokumen yang berupa surat undangan apresiasi yang sudah ditandatangani",
@@ -36,10 +36,10 @@ LISENSI = Flow(
             DocKind.BERITA_ACARA, label="Berita acara apresiasi", seen_by=("applicant",)),
         doc("D6", "Dokumen yang berupa perbaikan apresiasi dan kelengkapan dokumen lisensi sesuai dengan "
                "persyaratan pendirian LSP",
-            label="Dokumen lisensi", seen_by=("applicant", "assigned")),
+            DocKind.FORM_RECORD, label="Dokumen lisensi", seen_by=("applicant", "assigned")),
         doc("D7", "Dokumen yang berupa perbaikan kelengkapan dokumen Lisensi LSP sesuai check list "
                "kelengkapan dokumen pendirian LSP",
-            label="Hasil pemeriksaan check list dokumen lisensi", seen_by=("applicant",)),
+            DocKind.FORM_RECORD, label="Hasil pemeriksaan check list dokumen lisensi", seen_by=("applicant",)),
         doc("D8", "Dokumen untuk Asesmen Kecukupan (desk audit)",
             label="Dokumen asesmen kecukupan", seen_by=("applicant", "assigned")),
         doc("D9", "Dokumen yang berupa persetujuan pelaksanaan audit kecukupan LSP oleh Ketua Tim "
@@ -56,10 +56,10 @@ LISENSI = Flow(
             DocKind.SPT, label="Surat Tugas asesmen penuh", signer="ketua", draft="D12", series="spt",
             classification="KP.04.00", seen_by=("applicant", "assigned", "public")),
         doc("D14", "Dokumen yang berupa daftar hadir dan LKS Asesmen Lisensi Awal",
-            label="LKS asesmen penuh", seen_by=("applicant", "assigned")),
+            DocKind.FORM_RECORD, label="LKS asesmen penuh", seen_by=("applicant", "assigned")),
         doc("D15", "Dokumen yang berupa perbaikan LKS hasil asesmen penuh dan LKS Closed (jika lebih dari "
                 "15 hari menjadi kebijakan anggota pada rapat pleno)",
-            label="Perbaikan temuan LKS", seen_by=("applicant", "assigned")),
+            DocKind.FORM_RECORD, label="Perbaikan temuan LKS", seen_by=("applicant", "assigned")),
         doc("D16", "Dokumen yang berupa bahan pantek (FR.09) dan dilampiri LKS Close (D15)",
             label="Bahan pantek (FR.09)", seen_by=("assigned",)),
         doc("D17", "Dokumen yang berupa bahan pantek ( FR.09) yang diperbaiki oleh Tim Asesor yang ditugaskan",
@@ -74,11 +74,11 @@ LISENSI = Flow(
         doc("D21", "Dokumen yang berupa Berita acara Hasil pleno",
             DocKind.BERITA_ACARA, label="Berita acara hasil pleno"),
         doc("D22a", "Dokumen yang berupa Draf surat Pemberitahuan Penolakan Lisensi",
-            DocKind.LETTER, label="Draf pemberitahuan penolakan lisensi", template="licence_rejection_letter"),
+            DocKind.LETTER, label="Draf pemberitahuan penolakan lisensi", template="licence_rejection_pleno"),
         doc("D22b", "Dokumen yang berupa Draf SK Lisensi",
-            DocKind.SK, label="Draf SK Lisensi", template="licence_sk"),
+            DocKind.SK, label="Draf SK Lisensi", template="licence_sk_scope"),
         doc("D22c", "Dokumen yang berupa Draf Sertifikat Lisensi",
-            DocKind.LICENCE_CERTIFICATE, label="Draf sertifikat lisensi", template="licence_certificate"),
+            DocKind.LICENCE_CERTIFICATE, label="Draf sertifikat lisensi", template="licence_certificate_scope"),
         doc("D23a", "Dokumen yang berupa surat Pemberitahuan Penolakan Lisensi",
             DocKind.LETTER, label="Pemberitahuan penolakan lisensi", signer="ketua", draft="D22a", series="letter",
             classification="LS.01.00", seen_by=("applicant", "public")),
@@ -103,9 +103,9 @@ LISENSI = Flow(
             DocKind.SPT, label="Surat Tugas penyaksian uji", signer="ketua", draft="D28", series="spt",
             classification="KP.04.00", seen_by=("applicant", "assigned", "public")),
         doc("D30", "Dokumen yang berupa hasil LKS dan daftar hadir penyaksian uji",
-            label="LKS penyaksian uji", seen_by=("applicant", "assigned")),
+            DocKind.FORM_RECORD, label="LKS penyaksian uji", seen_by=("applicant", "assigned")),
         doc("D31", "Dokumen yang berupa perbaikan penyaksian uji dan LKS status memuaskan (close)",
-            label="Perbaikan temuan penyaksian uji", seen_by=("applicant", "assigned")),
+            DocKind.FORM_RECORD, label="Perbaikan temuan penyaksian uji", seen_by=("applicant", "assigned")),
         doc("D32", "Dokumen yang berupa berita acara serah terima sertifikat Lisensi LSP",
             DocKind.BERITA_ACARA, label="Berita acara serah terima sertifikat lisensi", seen_by=("applicant",)),
         doc("D33", "Dokumen yang berupa Berita Acara Penerimaan Sertifikat Lisensi oleh PHU",
@@ -127,12 +127,14 @@ LISENSI = Flow(
             key="apresiasi_requirements", title="Pengajuan persyaratan apresiasi",
             roles=("lsp",), lane=CLSP, stage="Apresiasi",
             produces=("D1",),
+            form="persyaratan_apresiasi",
             transitions=(advance("apresiasi_check", "Ajukan"), withdraw()),
         ),
         Step(
             key="apresiasi_check", title="Pemeriksaan kelengkapan dokumen apresiasi (check list)",
             roles=("cs",), lane="Customer Service", stage="Apresiasi",
             requires=("D1",), produces=("D2",), sla=SLA.hr(2, assumed=True),
+            form="cek_apresiasi",
             transitions=(advance("draft_apresiasi_invitation", "Lengkap"), send_back("apresiasi_requirements"),
                          withdraw()),
         ),
@@ -152,6 +154,7 @@ LISENSI = Flow(
             key="apresiasi", title="Apresiasi: berita acara dan tanda terima kode akses",
             roles=("staf_lisensi",), lane="Staf Lisensi", stage="Apresiasi",
             produces=("D5",), effects=("issue_access_code",),
+            form="berita_acara_apresiasi",
             transitions=(advance("licence_documents", "Apresiasi selesai"), withdraw()),
         ),
         # Dokumen lisensi
@@ -159,12 +162,14 @@ LISENSI = Flow(
             key="licence_documents", title="Perbaikan apresiasi dan unggah dokumen lisensi",
             roles=("lsp",), lane=CLSP, stage="Dokumen lisensi",
             produces=("D6",),
+            form="persyaratan_lisensi",
             transitions=(advance("licence_check", "Ajukan dokumen"), withdraw()),
         ),
         Step(
             key="licence_check", title="Pemeriksaan kelengkapan dokumen lisensi (check list)",
             roles=("cs",), lane="Customer Service", stage="Dokumen lisensi",
             requires=("D6",), produces=("D7",), sla=SLA.hr(2, assumed=True),
+            form="cek_lisensi",
             transitions=(advance("desk_audit_documents", "Lengkap"), send_back("licence_documents"), withdraw()),
         ),
         # Asesmen kecukupan (desk audit)
@@ -207,12 +212,14 @@ LISENSI = Flow(
             roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen penuh",
             named_actor="st_asesmen_penuh",
             requires=("D13",), produces=("D14",),
+            form="lks_penuh",
             transitions=(advance("lks_correction", "Kirim LKS"),),
         ),
         Step(
             key="lks_correction", title="Perbaikan temuan LKS oleh CLSP",
             roles=("lsp",), lane=CLSP, stage="Asesmen penuh", per="finding",
             produces=("D15",),
+            form="jawaban_temuan",
             transitions=(advance("lks_verification", "Kirim perbaikan"),),
         ),
         Step(
@@ -228,20 +235,22 @@ LISENSI = Flow(
             key="pantek_material", title="Bahan pantek (FR.09) dengan LKS closed",
             roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Pantek", named_actor="st_asesmen_penuh",
             produces=("D16",), sla=SLA.hr(2, assumed=True),
-            transitions=(advance("pantek_correction", "Kirim ke Pantek"),),
+            transitions=(advance("pantek_validation", "Kirim ke Pantek"),),
         ),
+        # Panitia Teknis reviews FR.09 and validates it or asks the team for corrections with notes;
+        # the team corrects only then (the decree's order), and the corrected material goes back to Pantek.
         Step(
             key="pantek_correction", title="Perbaikan bahan pantek (FR.09) oleh tim yang ditugaskan",
             roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Pantek", named_actor="st_asesmen_penuh",
             produces=("D17",), sla=SLA.hr(2, assumed=True),
-            transitions=(advance("pantek_validation", "Kirim perbaikan"),),
+            transitions=(advance("pantek_validation", "Kirim perbaikan ke Pantek"),),
         ),
         Step(
-            key="pantek_validation", title="Validasi hasil pantek (bahan pleno)",
+            key="pantek_validation", title="Telaah dan validasi bahan pantek (bahan pleno)",
             roles=("pantek",), lane="Panitia Teknis", stage="Pantek",
-            requires=("D17",), produces=("D18",), sla=SLA.hr(2, assumed=True),
+            requires=("D16",), produces=("D18",), sla=SLA.hr(2, assumed=True),
             transitions=(approve("draft_pleno_invitation", "Validasi"),
-                         send_back("pantek_correction", "Kembalikan ke tim asesor")),
+                         send_back("pantek_correction", "Minta perbaikan ke tim asesor")),
         ),
         # Pleno
         Step(
@@ -259,7 +268,7 @@ LISENSI = Flow(
         Step(
             key="pleno", title="Rapat pleno: berita acara hasil pleno",
             roles=("anggota", "ketua"), lane="Anggota BNSP", stage="Pleno",
-            produces=("D21",),
+            produces=("D21",), form="pleno_lisensi",
             transitions=(
                 approve("draft_sk", "Lisensi diberikan"),
                 reject("draft_rejection", "Lisensi ditolak", needs=("D21",)),
@@ -329,12 +338,14 @@ LISENSI = Flow(
             roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Penyaksian uji",
             named_actor="st_penyaksian",
             requires=("D29",), produces=("D30",),
+            form="lks_penyaksian",
             transitions=(advance("witnessing_correction", "Kirim LKS"),),
         ),
         Step(
             key="witnessing_correction", title="Perbaikan temuan penyaksian uji oleh LSP",
             roles=("lsp",), lane=CLSP, stage="Penyaksian uji", per="finding",
             produces=("D31",),
+            form="jawaban_temuan",
             transitions=(advance("witnessing_verification", "Kirim perbaikan"),),
         ),
         Step(

@@ -17,7 +17,9 @@ from typing import ClassVar
 from portal.forms.base import PortalForm
 
 # Packages holding step-form components; importing one registers its forms.
-COMPONENT_MODULES: tuple[str, ...] = ("portal.correspondence.disposition",)
+COMPONENT_MODULES: tuple[str, ...] = ("portal.correspondence.disposition", "portal.licensing.apresiasi",
+                                      "portal.licensing.checklist_forms", "portal.licensing.lks",
+                                      "portal.licensing.pleno")
 
 
 class StepForm:

@@ -27,7 +27,7 @@ from portal.core.dates import roman_month
 from portal.extensions import db
 from portal.flows.definition import FORWARD_KINDS
 from portal.flows.machine import missing_documents
-from portal.seeding.demo_documents import _today, document_for
+from portal.seeding.demo_documents import _today, document_for, working_document
 from portal.signing.models import SignatureRequest
 
 MAX_ACTIONS = 300
@@ -60,6 +60,15 @@ class DemoCase:
     participants: tuple[str, ...] = ()
     named: dict[str, str] = field(default_factory=dict)  # named-actor slot -> demo username
     participant_users: dict[str, str] = field(default_factory=dict)  # participant -> demo username
+    findings: tuple[tuple[str, str, str, str], ...] = ()  # LKS findings: acuan, finding, category, evidence
+    lks_days_ago: int = 0  # the LKS was sent this many days ago (past 15 working days: flagged for pleno)
+    data: dict = field(default_factory=dict)  # application facts (schemes, LSP type)
+
+
+FINDINGS = (("PBNSP 202 Klausul 4.3.1", "Komite skema belum ditetapkan dengan SK pimpinan LSP", "mayor",
+             "Struktur organisasi dan wawancara manajer mutu"),
+            ("PBNSP 201 Klausul 5.1", "Materi uji kompetensi skema belum diverifikasi", "minor",
+             "Daftar MUK tanpa lembar verifikasi"))
 
 
 # The two demo LSPs come from portal.cli (with logins lsp1 / lsp2); the calon LSPs get an applicant
@@ -95,6 +104,14 @@ DEMO_CASES: tuple[DemoCase, ...] = (
              stop_at="sign_sk", named={"penandatangan": "ketua"}),
     DemoCase("logistik-undangan", "LIS", "Lisensi awal LSP Logistik Maritim Nusantara", "logistik",
              stop_at="sign_apresiasi_invitation", named={"penandatangan": "kasek"}),
+    DemoCase("lsp1-lks", "LIS", "Lisensi awal LSP Teknologi Digital Nusantara — skema jaringan", "lsp1",
+             stop_at="lks_correction", findings=FINDINGS, data={"schemes": ["Teknisi Jaringan Komputer"]}),
+    DemoCase("lsp2-lks-lewat", "LIS", "Lisensi awal LSP Pariwisata Indonesia — skema pemandu wisata", "lsp2",
+             stop_at="lks_correction", findings=FINDINGS[:1], lks_days_ago=30,
+             data={"schemes": ["Pemandu Wisata Selam"]}),
+    DemoCase("energi-pleno", "LIS", "Lisensi awal LSP Energi Terbarukan Indonesia — skema PLTS", "energi",
+             stop_at="pleno", named={"penandatangan": "ketua"},
+             data={"schemes": ["Teknisi Pemasangan PLTS Atap", "Operator PLTS"]}),
     DemoCase("jamu-kecukupan", "LIS", "Lisensi awal LSP Jamu dan Herbal Indonesia", "jamu",
              stop_at="desk_audit_documents", named={"penandatangan": "kasek"}),
 )
@@ -166,7 +183,7 @@ def _find(spec: DemoCase) -> Case | None:
 
 def _open(spec: DemoCase, organisation: Organisation, applicant: User, people: dict[str, User]) -> Case:
     today = _today()
-    data = {DEMO_MARK: spec.key, "their_number": f"{secrets.randbelow(900) + 100:03d}/"
+    data = {**spec.data, DEMO_MARK: spec.key, "their_number": f"{secrets.randbelow(900) + 100:03d}/"
             f"{_initials(organisation.name)}/{roman_month(today.month)}/{today.year}"}
     case = engine.open_case(spec.flow, applicant, spec.title, organisation=organisation, data=data,
                             participants=list(spec.participants))
@@ -200,14 +217,43 @@ def _walk(case: Case, spec: DemoCase, people: dict[str, User], pin: str) -> None
             raise DemoSeedError(f"demo case {spec.key} has no open step")
         work = works[0]
         if work.step_key == spec.stop_at:
+            _backdate_lks(case, spec)
             return
         step = flow.step(work.step_key)
         if step.signs:
             _sign_step(case, work, people, pin)
         else:
+            _write_findings(case, work, step, spec, people)
             _take_step(case, work, step, people)
         db.session.commit()
     raise DemoSeedError(f"demo case {spec.key} did not reach {spec.stop_at} in {MAX_ACTIONS} actions")
+
+
+def _write_findings(case: Case, work: WorkItem, step, spec: DemoCase, people: dict[str, User]) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from portal.licensing import lks
+
+    if not spec.findings or not (step.form or "").startswith("lks_") or lks.findings_of(case, work=work):
+        return
+    for acuan, finding, category, evidence in spec.findings:
+        lks.add_finding(case, MultiDict({"acuan": acuan, "finding": finding, "category": category,
+                                         "evidence": evidence}), _actor(work, step, people))
+
+
+def _backdate_lks(case: Case, spec: DemoCase) -> None:
+    """A demo LKS sent weeks ago: its 15-day clock has run out, and the periodic task flags it."""
+    from datetime import timedelta
+
+    from portal.cases.timers import run_timers
+    from portal.core.dates import utcnow
+
+    if not spec.lks_days_ago:
+        return
+    for work in engine.open_work(case):
+        work.ready_at = utcnow() - timedelta(days=spec.lks_days_ago)
+    db.session.flush()
+    run_timers()
 
 
 def _actor(work: WorkItem, step, people: dict[str, User]) -> User:
@@ -223,6 +269,11 @@ def _take_step(case: Case, work: WorkItem, step, people: dict[str, User]) -> Non
     actor = _actor(work, step, people)
     forward = [t for t in step.transitions if t.kind in FORWARD_KINDS]
     transition = next((t for t in forward if t.key == "approve"), None) or forward[0]
+    recorded = engine.latest_documents(case).get((step.produces[0], engine.item_key(work.item))) if step.form else None
+    if step.form and (recorded is None or recorded.uploaded_at < work.ready_at):
+        from portal.seeding.demo_licensing import fill_licensing_form
+
+        fill_licensing_form(case, work, step, actor, working_document(case, step.produces[0], work.item))
     present = engine.present_codes(case, work.item) | set(transition.produces)
     for code in missing_documents(step, transition, present):
         document = document_for(case, code, work.item, people)

@@ -34,6 +34,11 @@ def document_for(case: Case, code: str, item: CaseItem | None, people: dict[str,
     document = engine.flow_of(case).document(code)
     builder = _DRAFTS.get(document.template) or _MINUTES.get(document.short_name)
     slug = code.replace(" ", "")
+    if builder is None and document.template:
+        from portal.cases.drafts import TEMPLATES
+
+        if document.template in TEMPLATES:  # an area's own draft (e.g. licensing: from the pleno record)
+            builder = lambda facts: TEMPLATES[document.template](facts.case)  # noqa: E731
     if builder is None:
         return DemoDocument(f"{slug}.pdf", working_document(case, code, item))
     kind, context = builder(_Facts(case, people))

@@ -15,7 +15,9 @@ def test_case_page_shows_the_diagram_with_the_current_step_and_acts_with_htmx(
         page, live_server, db, sign_in, snap, tmp_path):
     cast = Cast()
     case = engine.open_case("LIS", cast.user("lsp"), "Permohonan lisensi LSP Energi", organisation=cast.organisation)
-    drive(case, cast, until="licence_documents")
+    # The LSP's generic upload step: the witnessing request (D26), open beside the SK handover.
+    # (The licence documents D6 are a checklist record now: tests/browser/test_licensing_browser.py.)
+    drive(case, cast, until="witnessing_request")
     db.session.commit()
     from portal.accounts.models import User
     from portal.cli import DEMO_PASSWORD
@@ -28,19 +30,18 @@ def test_case_page_shows_the_diagram_with_the_current_step_and_acts_with_htmx(
     sign_in(lsp.username)
     page.goto("/kotak-kerja")
     row = page.locator("table.inbox tbody tr", has_text=case.number)
-    expect(row).to_contain_text("Perbaikan apresiasi dan unggah dokumen lisensi")
+    expect(row).to_contain_text("Pengajuan penyaksian uji kompetensi")
     row.get_by_role("link", name=case.number).click()
 
-    current = page.locator("svg .flow-step--current")
+    current = page.locator("svg .flow-step--current", has_text="penyaksian")
     expect(current).to_have_count(1)
-    expect(current).to_contain_text("unggah dokumen lisensi")
     assert page.locator("svg .flow-step--done").count() >= 4
     snap("kasus-lisensi")
 
     pdf = tmp_path / "dokumen-lisensi.pdf"
     pdf.write_bytes(sample_pdf())
     panel = page.locator("section.action-panel")
-    for code in ("D6",):
+    for code in ("D26",):
         panel.get_by_label("Dokumen").select_option(code)
         panel.get_by_label("Berkas PDF").set_input_files(str(pdf))
         panel.get_by_role("button", name="Unggah").click()
@@ -50,8 +51,8 @@ def test_case_page_shows_the_diagram_with_the_current_step_and_acts_with_htmx(
     label = button.inner_text()
     button.click()
     expect(page.locator("#timeline")).to_contain_text(label)
-    expect(page.locator("svg .flow-step--current")).not_to_contain_text("unggah dokumen lisensi")
+    expect(page.locator("svg .flow-step--current", has_text="Pengajuan penyaksian")).to_have_count(0)
     snap("kasus-lisensi-setelah-ajukan")
     db.session.expire_all()
-    assert engine.open_work(case)[0].step_key == "licence_check"
+    assert "draft_witnessing" in {w.step_key for w in engine.open_work(case)}
     assert User  # imported for the password change above
