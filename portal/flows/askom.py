@@ -47,7 +47,7 @@ ASKOM = Flow(
         doc("D9", "Laporan MA Pelatih bahwa pelatihan sudah sesuai surat persetujuan dan siap dimulai",
             label="Laporan kesiapan MA", seen_by=("assigned",)),
         doc("D10", "Daftar peserta yang direkomendasi untuk sertifikasi asesor kompetensi oleh MA pelatih",
-            label="Daftar peserta yang direkomendasi", seen_by=("assigned",)),
+            DocKind.FORM_RECORD, label="Daftar peserta yang direkomendasi", seen_by=("assigned",)),
         doc("D11", "Aplikasi permohonan Sertifikasi asesor kompetensi (APL.01.ASKOM)",
             label="Permohonan APL.01", seen_by=("participant", "applicant", "assigned")),
         doc("D12", "Rekaman permohonan Sertifikasi asesor kompetensi (APL.01.ASKOM)",
@@ -63,7 +63,7 @@ ASKOM = Flow(
         doc("D17", "Asesmen mandiri (APL.02.ASKOM) yang sudah dikaji dan validasi MA Penguji",
             label="APL.02 yang dikaji MA Penguji", seen_by=("participant", "assigned")),
         doc("D18", "Rekaman asesmen",
-            label="Rekaman asesmen", seen_by=("participant", "assigned")),
+            DocKind.FORM_RECORD, label="Rekaman asesmen", seen_by=("participant", "assigned")),
         doc("D19", "Laporan asesmen",
             label="Laporan asesmen", seen_by=("assigned",)),
         doc("D20", "Laporan MA Penguji penugasan uji kompetensi",
@@ -100,7 +100,7 @@ ASKOM = Flow(
         Step(
             key="recommendation", title="Daftar peserta yang direkomendasi",
             roles=("ma_pelatih",), lane="MA Pelatih", named_actor="spt_ma_pelatih",
-            produces=("D10",),
+            produces=("D10",), form="rekomendasi",
             transitions=(advance("apl01", "Kirim daftar"),),
         ),
         Step(
@@ -135,7 +135,7 @@ ASKOM = Flow(
             transitions=(approve("assessment", "Validasi"), send_back("apl02", "Kembalikan APL.02")),
         ),
         Step(
-            key="assessment", title="Asesmen: rekaman dan laporan",
+            key="assessment", title="Asesmen: rekaman dan laporan", form="hasil_asesmen",
             roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
             produces=("D18", "D19"),
             transitions=(advance("assignment_report", "Simpan hasil asesmen"),),

@@ -50,7 +50,7 @@ RCC = Flow(
         doc("D9", "Laporan MA Penguji bahwa upgrading sudah sesuai surat persetujuan dan siap dimulai",
             label="Laporan kesiapan MA", seen_by=("assigned",)),
         doc("D10", "Daftar peserta yang direkomendasi untuk sertifikasi asesor kompetensi oleh MA Penguji",
-            label="Daftar peserta yang direkomendasi", seen_by=("assigned",)),
+            DocKind.FORM_RECORD, label="Daftar peserta yang direkomendasi", seen_by=("assigned",)),
         doc("D11", "Rekaman permohonan Sertifikasi asesor kompetensi (APL.01.RCC)",
             label="APL.01", seen_by=("participant", "applicant", "assigned")),
         doc("D12", "Aplikasi Asesmen Mandiri (APL.02.RCC)",
@@ -60,7 +60,7 @@ RCC = Flow(
         doc("D14", "Asesmen Mandiri (APL.02.RCC) yang sudah dikaji dan validasi MA Penguji",
             label="APL.02 yang dikaji MA Penguji", seen_by=("participant", "assigned")),
         doc("D15", "Rekaman asesmen",
-            label="Rekaman asesmen", seen_by=("participant", "assigned")),
+            DocKind.FORM_RECORD, label="Rekaman asesmen", seen_by=("participant", "assigned")),
         doc("D16", "Laporan asesmen",
             label="Laporan asesmen", seen_by=("assigned",)),
         doc("D17", "Laporan MA Penguji penugasan uji kompetensi",
@@ -97,7 +97,7 @@ RCC = Flow(
         Step(
             key="recommendation", title="Daftar peserta yang direkomendasi",
             roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
-            produces=("D10",),
+            produces=("D10",), form="rekomendasi",
             transitions=(advance("apl01", "Kirim daftar"),),
         ),
         Step(
@@ -119,7 +119,7 @@ RCC = Flow(
             transitions=(approve("assessment", "Validasi"), send_back("apl02", "Kembalikan APL.02")),
         ),
         Step(
-            key="assessment", title="Asesmen: rekaman dan laporan",
+            key="assessment", title="Asesmen: rekaman dan laporan", form="hasil_asesmen",
             roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
             produces=("D15", "D16"),
             transitions=(advance("assignment_report", "Simpan hasil asesmen"),),

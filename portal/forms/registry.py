@@ -17,7 +17,8 @@ from typing import ClassVar
 from portal.forms.base import PortalForm
 
 # Packages holding step-form components; importing one registers its forms.
-COMPONENT_MODULES: tuple[str, ...] = ("portal.correspondence.disposition",)
+COMPONENT_MODULES: tuple[str, ...] = ("portal.correspondence.disposition", "portal.assessment.decisions",
+                                      "portal.assessment.results")
 
 
 class StepForm:
