@@ -85,3 +85,11 @@ def activate(token: str):
         flash(f"Kata sandi tersimpan. Silakan masuk sebagai {user.username}.", "success")
         return redirect(url_for("accounts.login"))
     return render_template("assessment/activate.html", error=None, invalid=False, user=found)
+
+
+@bp.get("/peserta")
+@allow("peserta")
+def my_page():
+    from portal.assessment.mine import my_cases
+
+    return render_template("assessment/mine.html", cases=my_cases(current_user))

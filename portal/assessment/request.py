@@ -131,6 +131,11 @@ def _check_header(header) -> None:
                               f"Kolom yang dikenal: {', '.join(COLUMNS)}."])
 
 
+def _sentence_part(message: str) -> str:
+    """A whole sentence continued after "Baris n:": lower-case its first word unless it is an acronym."""
+    return message if message[1:2].isupper() else message[0].lower() + message[1:]
+
+
 def row_problems(row: ParticipantRow, flow_code: str, today: date) -> list[str]:
     problems = []
     if len(row.full_name) < 3:
@@ -144,10 +149,10 @@ def row_problems(row: ParticipantRow, flow_code: str, today: date) -> list[str]:
         problems.append("jenis kelamin harus L atau P.")
     nik = nik_problem(row.nik, row.birth_date, row.sex if row.sex in ("L", "P") else None)
     if nik:
-        problems.append(nik[0].lower() + nik[1:])
+        problems.append(_sentence_part(nik))
     email = email_problem(row.email)
     if email:
-        problems.append(email[0].lower() + email[1:])
+        problems.append(_sentence_part(email))
     if not row.birth_place:
         problems.append("tempat lahir wajib diisi.")
     if not PHONE_RE.match(row.phone):
