@@ -339,6 +339,8 @@ def test_drafts_from_templates_are_signed_in_their_reserved_box(app, db, signing
     db.session.commit()
     staff = login_as("staf_sertifikasi")
     work = engine.open_work(case)[0]
+    for slot, role in (("spt_ma_pelatih", "ma_pelatih"), ("spt_ma_penguji", "ma_penguji")):
+        staff.post(f"/kasus/{case.number}/master-asesor", data={"slot": slot, "user_id": cast.user(role).id})
     for code in ("D5 A", "D6 A", "D6 B"):
         response = staff.post(f"/kasus/{case.number}/kerja/{work.id}/draf", data={"code": code},
                               headers={"HX-Request": "true"})

@@ -93,3 +93,25 @@ def my_page():
     from portal.assessment.mine import my_cases
 
     return render_template("assessment/mine.html", cases=my_cases(current_user))
+
+
+@bp.post("/kasus/<number>/master-asesor")
+@allow("staf_sertifikasi", "koor_sertifikasi", "koor_sdm", "admin")
+def name_ma(number: str):
+    from portal.accounts.models import User
+    from portal.assessment.people import name_master_assessor
+    from portal.cases import engine, services
+
+    case = services.load_case_for(current_user, number)
+    person = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    try:
+        if person is None:
+            raise engine.CaseError("Pilih Master Asesor yang ditugaskan.", 422)
+        name_master_assessor(case, request.form.get("slot", ""), person, current_user)
+    except engine.CaseError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("cases.show", number=number)), 303
+    db.session.commit()
+    flash(f"{person.full_name} ditugaskan.", "success")
+    return redirect(url_for("cases.show", number=number))

@@ -77,3 +77,44 @@ def upsert_person(row) -> Person:
     db.session.add(person)
     db.session.flush()
     return person
+
+
+def master_assessors(role: str) -> list[tuple]:
+    """Enabled holders of `role` (ma_pelatih / ma_penguji) with their own certificate facts:
+    [(user, registration number or None, certificate expiry or None)]."""
+    from portal.accounts.models import User, UserRole
+
+    users = db.session.scalars(select(User).join(UserRole).where(UserRole.role == role, User.is_enabled.is_(True))
+                               .order_by(User.full_name).distinct())
+    result = []
+    for user in users:
+        person = person_of_user(user)
+        result.append((user, person.met_number if person else None, person.certificate_expiry if person else None))
+    return result
+
+
+MA_SLOTS = {"spt_ma_pelatih": ("ma_pelatih", "MA Pelatih"), "spt_ma_penguji": ("ma_penguji", "MA Penguji")}
+
+
+def name_master_assessor(case, slot: str, user, actor) -> None:
+    """Name the MA for an SPT slot. Where the flow has steps for that slot the engine assigns them
+    (their open work follows); RCC's MA Pelatih has only his SPT, so he is recorded for it alone."""
+    from portal.audit.services import record as audit
+    from portal.cases import engine
+    from portal.cases.errors import CaseError
+    from portal.cases.timeline import log
+
+    if slot not in MA_SLOTS:
+        raise CaseError("Penugasan ini tidak dikenal.", 400)
+    role, label = MA_SLOTS[slot]
+    if role not in user.role_codes:
+        raise CaseError(f"{user.full_name} bukan {label}.", 422)
+    if any(step.named_actor == slot for step in engine.flow_of(case).steps):
+        engine.assign(case, slot, user, actor)
+        return
+    slots = dict((case.data or {}).get("assignees", {}))
+    slots[slot] = [user.id]
+    case.data = {**(case.data or {}), "assignees": slots}
+    log(case, actor, "system", f"Ditugaskan: {user.full_name} ({label}, untuk SPT)")
+    audit("case.assign", case, actor=actor, detail={"slot": slot, "user": user.id})
+    case.version += 1

@@ -101,6 +101,10 @@ def spt(role_label: str, named_actor: str, task: str):
 
         receivers = [Assignee(nama=p.full_name, peran=role_label, nomor_registrasi=registration_of(p))
                      for p in people if p]
+        if not receivers and named_actor in ("spt_ma_pelatih", "spt_ma_penguji"):
+            from portal.cases.errors import CaseError
+
+            raise CaseError(f"Pilih {role_label} terlebih dahulu: SPT menyebut nama yang ditugaskan.", 422)
         if not receivers:
             receivers = [Assignee(nama="(nama akan diisi)", peran=role_label, nomor_registrasi="-")]
         start = _today() + timedelta(days=14)

@@ -87,7 +87,9 @@ RCC = Flow(
     steps=(
         # 1–5: request, verification, decision, letters and SPTs, signing, numbering
         *REQUEST_STEPS,
-        # 6–12: upgrading and assessment by the MA Penguji named in the SPT
+        # 6–12: upgrading and assessment by the MA Penguji named in the SPT. The MA Pelatih leads the
+        # upgrading under his SPT (D8 A), but the decree's chart gives him no box of his own (D9 and D10
+        # come from the MA Penguji), so he is named for the SPT only and has no step here.
         Step(
             key="readiness", title="Laporan kesiapan: upgrading sesuai surat persetujuan",
             roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
