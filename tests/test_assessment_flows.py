@@ -64,6 +64,11 @@ def test_only_the_participants_decided_kompeten_get_certificates(app, db, flow_c
     text = _pdf_text(printed)
     assert "SKM/BNSP/00010/2/2023" in text and budi.registration_number in text
     assert agus.pleno == "BK" and agus.certificate_number is None
+    from portal.assessment.apl02 import apl02_of
+
+    record = apl02_of(budi)
+    assert record.status == "diterima" and len(record.answers) == 10
+    assert all(a.answer == "K" and a.review == "sesuai" for a in record.answers)
 
     # Agus activates his account and reads on his own page why there is no certificate.
     activate(activation_link(agus.person.user).rsplit("/", 1)[1], TEST_PASSWORD, TEST_PASSWORD)

@@ -19,6 +19,7 @@ class MyCase:
     todo: list[tuple[WorkItem, str]] = field(default_factory=list)  # open work of theirs, step title
     documents: list[DocumentVersion] = field(default_factory=list)
     certificate: DocumentVersion | None = None
+    returned: list[tuple[str, str]] = field(default_factory=list)  # APL.02 elements returned: (element, note)
 
     @property
     def outcome(self) -> tuple[str, str | None]:
@@ -65,5 +66,11 @@ def my_cases(user) -> list[MyCase]:
                     mine.certificate = version  # the signed one (D24 / D27) once it exists
             elif "participant" in flow.document(version.code).seen_by:
                 mine.documents.append(version)
+        from portal.assessment.apl02 import apl02_of
+
+        record = apl02_of(p)
+        if record is not None and record.status == "dikembalikan":
+            mine.returned = [(f"{a.element.unit.code} elemen {a.element.number} {a.element.title}", a.review_note or "")
+                             for a in record.answers if a.review == "kembali"]
         result.append(mine)
     return result

@@ -150,3 +150,45 @@ class ActivationToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+APL02_STATUS = {"diajukan": "Diajukan", "dikembalikan": "Dikembalikan untuk perbaikan", "diterima": "Diterima"}
+
+
+class Apl02(db.Model):
+    """A participant's asesmen mandiri (FR.APL.02) and the MA's review of it."""
+
+    __tablename__ = "apl02"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("assessment_participant.id", ondelete="CASCADE"),
+                                                unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="diajukan")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewer_name: Mapped[str | None] = mapped_column(String(200))
+    recommendation: Mapped[str | None] = mapped_column(String(10))  # lanjut | tidak
+
+    participant: Mapped[Participant] = relationship()
+    answers: Mapped[list[Apl02Answer]] = relationship(back_populates="apl02", order_by="Apl02Answer.id",
+                                                      cascade="all, delete-orphan")
+
+
+class Apl02Answer(db.Model):
+    """One element: K / BK, the evidence named or uploaded, and the MA's check with a note."""
+
+    __tablename__ = "apl02_answer"
+    __table_args__ = (UniqueConstraint("apl02_id", "element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apl02_id: Mapped[int] = mapped_column(ForeignKey("apl02.id", ondelete="CASCADE"), index=True)
+    element_id: Mapped[int] = mapped_column(ForeignKey("scheme_element.id"))
+    answer: Mapped[str] = mapped_column(String(2))  # K | BK
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_key: Mapped[str | None] = mapped_column(String(300))  # uploaded evidence in storage
+    evidence_name: Mapped[str | None] = mapped_column(String(255))
+    review: Mapped[str | None] = mapped_column(String(10))  # sesuai | kembali
+    review_note: Mapped[str | None] = mapped_column(Text)
+
+    apl02: Mapped[Apl02] = relationship(back_populates="answers")
+    element: Mapped[SchemeElement] = relationship()

@@ -18,7 +18,7 @@ from portal.forms.base import PortalForm
 
 # Packages holding step-form components; importing one registers its forms.
 COMPONENT_MODULES: tuple[str, ...] = ("portal.correspondence.disposition", "portal.assessment.decisions",
-                                      "portal.assessment.results")
+                                      "portal.assessment.results", "portal.assessment.apl02")
 
 
 class StepForm:

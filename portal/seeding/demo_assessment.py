@@ -75,6 +75,19 @@ def form_answers(case, work, verdicts: dict) -> MultiDict:
         elif form == "hasil_asesmen" and p.case_item_id == work.item_id:
             data.add("result", verdict if verdict in ("K", "BK", "TH") else "K")
             data.add("notes", "" if verdict == "K" else "Bukti observasi tidak memenuhi KUK 2.1")
+    if form in ("apl02", "kaji_apl02"):
+        from portal.assessment.apl02 import elements_of, participant_of
+
+        for unit, element in elements_of(participant_of(work)):
+            if form == "apl02":
+                data.add(f"jawab_{element.id}", "K")
+                data.add(f"bukti_{element.id}", f"Portofolio {unit.code} elemen {element.number}: dokumen kerja "
+                                                 "asesmen 2024")
+            else:
+                data.add(f"kaji_{element.id}", "sesuai")
+                data.add(f"catatan_{element.id}", "")
+        if form == "kaji_apl02":
+            data.add("recommendation", "lanjut")
     if form == "pleno":
         body = "Panitia Teknis" if case.flow_code == "RCC" else "Komisi Teknis"
         data.add("place", "Ruang Rapat Pleno BNSP, Jakarta")
