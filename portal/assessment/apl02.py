@@ -155,8 +155,7 @@ def render_apl02(case, record: Apl02, *, signer: str, title: str):
         notes.append(f"Ditinjau oleh asesor {record.reviewer_name or ''}: {RECOMMENDATIONS[record.recommendation]}.")
     return render_record(FormRecordContext(
         kode="FR.APL.02", judul="ASESMEN MANDIRI",
-        fakta=[*_facts(case), ("Nama asesi", p.person.full_name),
-               ("Skema", f"{p.scheme.title} ({p.scheme.number})"),
+        fakta=[*_facts(case)[:3], ("Skema", f"{p.scheme.title} ({p.scheme.number})"), ("Nama asesi", p.person.full_name),
                ("Status", {"diajukan": "Diajukan", "dikembalikan": "Dikembalikan", "diterima": "Diterima"}[record.status])],
         tabel=tables, catatan=notes, tanggal=to_wib(utcnow()).date(), penandatangan=Signatory(jabatan=title, nama=signer)))
 
