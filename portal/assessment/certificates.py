@@ -41,6 +41,10 @@ def assign_numbers(case, sk_date: date) -> list:
             participant.certificate_number = f"{sk_date.year}/{next_value('sertifikat-asesor', sk_date.year):06d}/BNSP"
         participant.certified_on = sk_date
         participant.valid_until = sk_date + relativedelta(years=VALID_YEARS)
+        # The signing queue and the public registry read the holder's numbers from the case item.
+        participant.item.data = {**(participant.item.data or {}), "certificate_number": participant.certificate_number,
+                                 "registration_number": participant.registration_number,
+                                 "valid_until": participant.valid_until.isoformat()}
     db.session.flush()
     return people
 
