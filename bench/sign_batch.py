@@ -112,7 +112,6 @@ class Portal:
         certificates rendered by the flow's generator (or these PDFs), one D24 request each."""
         from portal.cases import engine
         from portal.cases.models import WorkItem
-        from portal.cases.participants import generate_certificates
         from portal.core.dates import utcnow
         from portal.extensions import db
         from portal.signing.queue import enqueue_step
@@ -130,14 +129,25 @@ class Portal:
         db.session.add(work)
         db.session.flush()
         if pdfs is None:
-            generate_certificates(case, flow, flow.step("print_certificates"), self.ketua)
-        else:
-            for item, (data, box) in zip(case.items, pdfs):
-                engine.upload_document(case, "D23", f"sertifikat-{item.id}.pdf", data, self.ketua, item=item,
-                                       check=False, signature_box=box)
+            pdfs = [_certificate_for(item.label) for item in case.items]
+        for item, (data, box) in zip(case.items, pdfs):
+            engine.upload_document(case, "D23", f"sertifikat-{item.id}.pdf", data, self.ketua, item=item,
+                                   check=False, signature_box=box)
         requests = enqueue_step(case, work)
         db.session.commit()
         return case, requests
+
+
+def _certificate_for(holder: str) -> tuple[bytes, list]:
+    """A competency certificate for `holder` rendered from the official template."""
+    from dataclasses import replace
+
+    from portal.documents.contexts import sample_context
+    from portal.documents.pdf import render_pdf
+
+    rendered = render_pdf("certificate", replace(sample_context("certificate"), nama=holder))
+    box = rendered.signature_box
+    return rendered.data, [box.page_index, box.x1, box.y1, box.x2, box.y2]
 
 
 def run_queue_batch(portal: Portal, requests, label: str) -> Batch:

@@ -61,9 +61,11 @@ def actor_for(case: Case, work: WorkItem, cast: Cast) -> User:
 
 
 def drive(case: Case, cast: Cast, *, prefer=("approve", "submit"), choose=None, before=None,
-          until: str | None = None, max_steps=400) -> list[str]:
+          until: str | None = None, max_steps=400, answers: dict | None = None) -> list[str]:
     """Walk the case to its end taking forward actions, uploading whatever each needs.
 
+    A step that declares a form gets a valid record submitted through the step-form services
+    (tests/assessment_data.py; `answers` maps a participant's name to "K" / "BK" / "TH" / "tolak").
     `choose(step_key) -> action key` overrides the choice at a step. Returns the steps walked.
     """
     walked = []
@@ -84,12 +86,20 @@ def drive(case: Case, cast: Cast, *, prefer=("approve", "submit"), choose=None, 
         transition = step.transition(wanted) if wanted else (
             next((t for t in transitions if t.key in prefer), None) or transitions[0])
         needed = transition.kind in FORWARD_KINDS or (step.produces and step.produces[0] in transition.needs)
-        if step.form and needed and not _recorded_at(case, work, step.produces[0]):
+        if case.flow_code == "LIS" and step.form and needed and not _recorded_at(case, work, step.produces[0]):
             from tests.licensing_fill import fill_licensing_form
 
             fill_licensing_form(case, work, step, actor, transition.key)  # a record, not a stand-in upload
         present = engine.present_codes(case, work.item)
         from portal.flows.machine import missing_documents
+
+        if case.flow_code in ("RCC", "ASKOM") and step.form and transition.kind in FORWARD_KINDS \
+                and step.produces[0] in missing_documents(step, transition, present):
+            from portal.forms import services as step_forms
+            from tests.assessment_data import form_answers
+
+            step_forms.submit(case, work, form_answers(case, work, answers or {}), actor)
+            present = engine.present_codes(case, work.item)
 
         for code in missing_documents(step, transition, present | set(transition.produces)):
             engine.upload_document(case, code, f"{code}.pdf", sample_pdf(), actor, work=work)

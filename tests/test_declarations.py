@@ -88,8 +88,11 @@ def test_the_case_engine_does_not_import_signing():
 # --- who downloads what --------------------------------------------------------------------------------
 
 def _peserta_login(app, item):
-    item.user.password_hash = hash_password(TEST_PASSWORD)
+    """The participant activates their account through the single-use link, then logs in."""
+    from portal.assessment.activation import activate, activation_link
     from portal.extensions import db
+
+    activate(activation_link(item.user).rsplit("/", 1)[1], TEST_PASSWORD, TEST_PASSWORD)
 
     db.session.commit()
     client = app.test_client()
@@ -99,8 +102,9 @@ def _peserta_login(app, item):
 
 def test_each_external_role_downloads_exactly_the_documents_declared_visible_to_it(app, db):
     cast = Cast(make_organisation("LSP Pemohon Satu"))
-    case = engine.open_case("RCC", cast.user("lsp"), "RCC dua peserta", organisation=cast.organisation,
-                            participants=["Budi Santoso", "Siti Rahmawati"])
+    from tests.assessment_data import open_assessor_case
+
+    case = open_assessor_case("RCC", cast, 2, title="RCC dua peserta")
     db.session.commit()
     drive(case, cast)
     assert case.state == "selesai"

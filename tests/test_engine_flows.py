@@ -16,8 +16,13 @@ from tests.factories import Cast, actor_for, drive, sample_pdf
 PARTICIPANTS = ["Budi Santoso", "Siti Rahmawati"]
 
 
-def _open(flow_code, cast, **extra):
-    organisation = cast.organisation if flow_code in ("RCC", "ASKOM", "LIS") else None
+def _open(flow_code, cast, participants=None, **extra):
+    if flow_code in ("RCC", "ASKOM"):
+        from tests.assessment_data import open_assessor_case
+
+        return open_assessor_case(flow_code, cast, len(participants or PARTICIPANTS),
+                                  offset=2 if participants == ["Orang Lain"] else 0)
+    organisation = cast.organisation if flow_code in ("LIS",) else None
     # A member's letter (SKA) is opened by the member who signs it; other mail by PHU.
     opener = cast.user("lsp") if organisation else cast.user("anggota" if flow_code == "SKA" else "phu")
     return engine.open_case(flow_code, opener, f"Uji alur {flow_code}", organisation=organisation, **extra)
@@ -191,6 +196,10 @@ def test_peserta_sees_only_cases_naming_them(db):
     case = _open("RCC", cast, participants=PARTICIPANTS)
     drive(case, cast)
     peserta = case.items[0].user
+    assert not engine.can_view(peserta, case)  # not yet activated: cannot log in at all
+    from portal.assessment.activation import activate, activation_link
+
+    activate(activation_link(peserta).rsplit("/", 1)[1], "kata-sandi-sendiri", "kata-sandi-sendiri")
     assert engine.can_view(peserta, case)
     other = _open("RCC", cast, participants=["Orang Lain"])
     assert not engine.can_view(peserta, other)

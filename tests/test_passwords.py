@@ -98,25 +98,6 @@ def test_reset_link_expires(app, client, db, monkeypatch):
     assert client.get(link).status_code == 400
 
 
-def test_participant_accounts_are_activated_by_a_link_not_a_mailed_password(app, db):
-    from portal.cases import engine
-    from portal.cases.participants import create_accounts_for
-
-    applicant = make_user("pemohon_rcc", ["lsp"], organisation=_org(db))
-    case = engine.open_case("RCC", applicant, "RCC uji", organisation=applicant.organisation,
-                            participants=["Siti Peserta"])
-    item = next(i for i in case.items if i.kind == "participant")
-    item.data = {**(item.data or {}), "email": "siti@peserta.test"}
-    created = create_accounts_for(case, applicant)
-    db.session.commit()
-    (to, subject, body), = [m for m in _mails(app) if m[0] == "siti@peserta.test"]
-    assert "Aktivasi akun" in subject and "kata sandi sementara" not in body
-    link = _link(body)
-    new = "Bunga-Melati-Putih-31"
-    assert app.test_client().post(link, data={"new": new, "confirm": new}).status_code == 302
-    login(app.test_client(), created[0].username, new)
-
-
 def _org(db):
     org = Organisation(name="LSP Aktivasi", kind="lsp", email="aktivasi@lsp.test")
     db.session.add(org)

@@ -27,9 +27,10 @@ from tests.factories import Cast, drive
 PIN = "246810"
 
 
-def _rcc(cast: Cast, participants: int, until: str, title: str):
-    names = [f"Peserta Meja {n + 1:02d}" for n in range(participants)]
-    case = engine.open_case("RCC", cast.user("lsp"), title, organisation=cast.organisation, participants=names)
+def _rcc(cast: Cast, participants: int, until: str, title: str, offset: int = 0):
+    from tests.assessment_data import open_assessor_case
+
+    case = open_assessor_case("RCC", cast, participants, offset=offset, title=title)
     drive(case, cast, until=until)
     return case
 
@@ -39,7 +40,7 @@ def desk_cast(app, db):
     ensure_dev_signing()
     cast = Cast()
     letters = _rcc(cast, 2, "sign_approval", "RCC surat persetujuan")
-    certificates = _rcc(cast, 4, "sign_certificates", "RCC sertifikat")
+    certificates = _rcc(cast, 4, "sign_certificates", "RCC sertifikat", offset=2)
     set_pin(cast.user("ketua"), PIN)
     db.session.commit()
     return cast, letters, certificates
@@ -59,15 +60,16 @@ def test_rows_say_what_each_document_is(app, db, desk_cast):
     assert approval.kind_label == "Surat" and approval.addressee == cast.organisation.name
     assert approval.subject == "RCC surat persetujuan" and "persetujuan" in approval.name.lower()
     assert approval.prepared_by not in ("", "—")  # the drafter of the letter's draft
-    certificate = rows[(certificates.number, "D24", "Peserta Meja 03")]
-    assert certificate.kind_label == "Sertifikat Kompetensi" and "Asesor Kompetensi" in certificate.scheme
+    certificate = next(r for r in page.rows if r.case_number == certificates.number and r.code == "D24")
+    holder = certificate.holder
+    assert holder and certificate.kind_label == "Sertifikat Kompetensi" and "SKM/BNSP" in certificate.scheme
     assert certificate.waited in ("< 1 jam kerja",) or certificate.waited.endswith("kerja")
     # Grouped by case: one group per case, "select this group" counts the whole group.
     assert {g.key: g.count for g in page.groups} == {f"kasus:{letters.id}": 3, f"kasus:{certificates.id}": 4}
 
     html = _client(app, cast.user("ketua")).get("/tanda-tangan/").get_data(as_text=True)
     assert "Kepada:</span> " + cast.organisation.name in html
-    assert "Pemegang:</span> Peserta Meja 03" in html and "Pilih grup ini (4 dokumen)" in html
+    assert f"Pemegang:</span> {holder}" in html and "Pilih grup ini (4 dokumen)" in html
     assert "Tandatangani <span data-selected-count>0</span> dokumen" in html
 
 
@@ -93,7 +95,8 @@ def test_filters_groups_across_pages_and_a_fixed_query_count(app, db, desk_cast,
     assert desk.desk_page(ketua, desk.DeskFilters(kind="certificate")).total == 4
     assert desk.desk_page(ketua, desk.DeskFilters(kind="spt")).total == 2
     assert desk.desk_page(ketua, desk.DeskFilters(flow="LIS")).total == 0
-    assert desk.desk_page(ketua, desk.DeskFilters(q="Peserta Meja 02")).total == 1
+    one_holder = next(i.label for i in certificates.items if i.kind == "participant")
+    assert desk.desk_page(ketua, desk.DeskFilters(q=one_holder)).total == 1
     by_kind = desk.desk_page(ketua, desk.DeskFilters(group_by="jenis"))
     assert {g.label: g.count for g in by_kind.groups} == {"Sertifikat Kompetensi": 4, "Surat": 1, "Surat Tugas": 2}
 
@@ -112,7 +115,7 @@ def test_filters_groups_across_pages_and_a_fixed_query_count(app, db, desk_cast,
         statements.clear()
         desk.desk_page(ketua, desk.DeskFilters())
         small = len(statements)
-        _rcc(cast, 6, "sign_certificates", "RCC sertifikat kedua")
+        _rcc(cast, 6, "sign_certificates", "RCC sertifikat kedua", offset=6)
         db.session.commit()
         statements.clear()
         bigger = desk.desk_page(ketua, desk.DeskFilters())
@@ -218,7 +221,7 @@ def test_a_certificate_swapped_mid_batch_fails_the_batch_cleanly(app, db, desk_c
     monkeypatch.setitem(app.config, "SIGNING_P12_PATH", str(active))
     monkeypatch.setitem(app.config, "SIGNING_P12_PASSPHRASE_FILE", str(tmp_path / "pass"))
     monkeypatch.setitem(app.config, "SIGNING_CHUNK", 2)
-    _rcc(cast, 4, "sign_certificates", "RCC sertifikat ketiga")
+    _rcc(cast, 4, "sign_certificates", "RCC sertifikat ketiga", offset=12)
     db.session.commit()
     original = runner.store_signed
     stored = []

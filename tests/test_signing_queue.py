@@ -32,8 +32,9 @@ def signing(app, db):
 
 def _rcc_at_signing(db, participants=("Budi Santoso", "Siti Rahmawati")):
     cast = Cast()
-    case = engine.open_case("RCC", cast.user("lsp"), "RCC uji tanda tangan", organisation=cast.organisation,
-                            participants=list(participants))
+    from tests.assessment_data import open_assessor_case
+
+    case = open_assessor_case("RCC", cast, len(participants), title="RCC uji tanda tangan")
     drive(case, cast, until="sign_approval")
     db.session.commit()
     ketua = cast.user("ketua")
@@ -342,12 +343,15 @@ def test_drafts_from_templates_are_signed_in_their_reserved_box(app, db, signing
     import subprocess as sp
 
     cast = Cast()
-    case = engine.open_case("RCC", cast.user("lsp"), "RCC dengan draf templat", organisation=cast.organisation,
-                            participants=["Budi Santoso"])
+    from tests.assessment_data import open_assessor_case
+
+    case = open_assessor_case("RCC", cast, 1, title="RCC dengan draf templat")
     drive(case, cast, until="draft_approval")
     db.session.commit()
     staff = login_as("staf_sertifikasi")
     work = engine.open_work(case)[0]
+    for slot, role in (("spt_ma_pelatih", "ma_pelatih"), ("spt_ma_penguji", "ma_penguji")):
+        staff.post(f"/kasus/{case.number}/master-asesor", data={"slot": slot, "user_id": cast.user(role).id})
     for code in ("D5 A", "D6 A", "D6 B"):
         response = staff.post(f"/kasus/{case.number}/kerja/{work.id}/draf", data={"code": code},
                               headers={"HX-Request": "true"})

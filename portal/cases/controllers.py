@@ -50,29 +50,35 @@ OPENER_ROLES = sorted({role for flow in FLOWS.values() for role in flow.steps[0]
 @bp.route("/kasus/baru", methods=["GET", "POST"])
 @allow(*OPENER_ROLES)
 def new_case():
+    from portal.assessment.request import COLUMNS, RequestInvalid, open_from_screen, request_choices
+
     flows = services.flows_user_may_open(current_user)
     if not flows:
         abort(403)
     form = request.form
+    page = dict(flows=flows, form=form, columns=COLUMNS, **request_choices())
     if request.method == "POST":
         code = form.get("flow", "")
         if code not in {f.code for f in flows}:
-            return render_template("cases/new.html", flows=flows, form=form,
-                                   error="Pilih jenis layanan yang tersedia untuk Anda."), 422
-        participants = [line.strip() for line in form.get("participants", "").splitlines() if line.strip()]
-        if get_flow(code).has_participants and not participants:
-            return render_template("cases/new.html", flows=flows, form=form,
-                                   error="Daftar peserta wajib diisi (satu nama per baris)."), 422
+            return render_template("cases/new.html", error="Pilih jenis layanan yang tersedia untuk Anda.", **page), 422
         try:
-            case = engine.open_case(code, current_user, form.get("title", ""),
-                                    organisation=current_user.organisation, participants=participants)
+            if get_flow(code).has_participants:
+                # People, not lines of text: the scheme and a checked participant list (rows or CSV/XLSX).
+                case = open_from_screen(code, current_user, form, request.files.get("participant_file"))
+            else:
+                case = engine.open_case(code, current_user, form.get("title", ""),
+                                        organisation=current_user.organisation)
+        except RequestInvalid as exc:
+            db.session.rollback()
+            return render_template("cases/new.html", error="Daftar peserta belum dapat diterima; tidak ada yang "
+                                   "disimpan.", row_errors=exc.messages, **page), 422
         except engine.CaseError as exc:
             db.session.rollback()
-            return render_template("cases/new.html", flows=flows, form=form, error=exc.message), exc.status
+            return render_template("cases/new.html", error=exc.message, **page), exc.status
         db.session.commit()
         flash(f"Kasus {case.number} dibuat. Lengkapi dokumen pada langkah pertama.", "success")
         return redirect(url_for("cases.show", number=case.number))
-    return render_template("cases/new.html", flows=flows, form=form, error=None)
+    return render_template("cases/new.html", error=None, **page)
 
 
 def _case_context(case, error: str | None = None, forms: dict | None = None):

@@ -39,6 +39,11 @@ def _addressee(case: Case) -> list[str]:
 
 
 def _participants(case: Case) -> list[str]:
+    """Approved participants' lines from the assessment records (names only for cases without them)."""
+    from portal.assessment.documents import approved_lines, has_records
+
+    if has_records(case):
+        return approved_lines(case)
     return [item.label for item in case.items if item.kind == "participant"]
 
 
@@ -63,6 +68,7 @@ def approval_letter(case: Case):
             "Tugas tersendiri. Setiap peserta akan menerima akun Portal Layanan BNSP untuk melihat "
             "APL.01 dan mengisi asesmen mandiri APL.02.",
             "Demikian kami sampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
+            *(["Lampiran: Daftar peserta yang disetujui", *names] if names else []),
         ],
         penandatangan=_ketua(), tembusan=["Kepala Sekretariat BNSP"],
     )
@@ -92,7 +98,14 @@ def spt(role_label: str, named_actor: str, task: str):
 
         ids = (case.data or {}).get("assignees", {}).get(named_actor, [])
         people = [db.session.get(User, uid) for uid in ids]
-        receivers = [Assignee(nama=p.full_name, peran=role_label, nomor_registrasi="-") for p in people if p]
+        from portal.assessment.documents import registration_of
+
+        receivers = [Assignee(nama=p.full_name, peran=role_label, nomor_registrasi=registration_of(p))
+                     for p in people if p]
+        if not receivers and named_actor in ("spt_ma_pelatih", "spt_ma_penguji"):
+            from portal.cases.errors import CaseError
+
+            raise CaseError(f"Pilih {role_label} terlebih dahulu: SPT menyebut nama yang ditugaskan.", 422)
         if not receivers:
             receivers = [Assignee(nama="(nama akan diisi)", peran=role_label, nomor_registrasi="-")]
         start = _today() + timedelta(days=14)
@@ -111,10 +124,10 @@ def competency_sk(case: Case):
     from portal.documents.contexts import Diktum, Participant, SkContext
     from portal.core.dates import roman_month
 
+    from portal.assessment.documents import sk_annex
+
     today = _today()
-    scheme = "Asesor Kompetensi"
-    people = [Participant(nama=item.label, nomor_registrasi=(item.data or {}).get("registration_number", "-"),
-                          skema=scheme) for item in case.items if item.kind == "participant"]
+    scheme, people = sk_annex(case)  # exactly the participants the pleno decided Kompeten
     return "sk", SkContext(
         nomor=f"KEP.……/BNSP/{roman_month(today.month)}/{today.year}",
         tentang=f"Sertifikasi Kompetensi {scheme} ({_service(case)})",

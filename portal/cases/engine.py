@@ -213,9 +213,10 @@ def _enter(case: Case, flow: Flow, new_active: frozenset[str], *, previous: froz
 def _enter_group(case: Case, flow: Flow, first: Step, actor: User | None, now: datetime) -> None:
     """All participants / findings start the group at its first step (none: skip past the group)."""
     kind = PER_KIND[first.per]
-    # Items that already left a group of this kind (findings closed at the full assessment) do not
-    # walk again when a later group starts (the witnessing LKS has findings of its own).
-    items = [i for i in case.items if i.kind == kind and i.position != ITEM_DONE]
+    # Participants walk every group of their flow (APL.01, then APL.02 and assessment); a finding
+    # belongs to one LKS, so findings closed at the full assessment do not walk again when the
+    # witnessing LKS (with findings of its own) starts its group.
+    items = [i for i in case.items if i.kind == kind and not (kind == "finding" and i.position == ITEM_DONE)]
     for item in items:
         item.position = first.key
         _open_work(case, flow, first, item, actor, now)

@@ -228,11 +228,17 @@ def render_pdf(kind: str, context: object) -> RenderedPdf:
     """Render one document kind ("letter", "undangan", "spt", "sk", "certificate",
     "berita_acara", "lembar_disposisi") from its context dataclass."""
     spec = _spec(kind, context)
-    html = render_html(kind, context)
+    return render_template_pdf(spec.template, context, spec.stylesheets, kind=kind)
+
+
+def render_template_pdf(template: str, context: object, stylesheets: tuple[str, ...] = _PORTRAIT, *,
+                        kind: str = "") -> RenderedPdf:
+    """Render any template of templates/pdf (an area's own form layout, e.g. FR.APL.02) the same way."""
+    html = _jinja_env().get_template(template).render(doc=context, kind=kind)
     engine = _get_engine()
     with engine.lock:
         document = HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=engine.fetcher).render(
-            stylesheets=engine.stylesheets(spec.stylesheets), font_config=engine.font_config,
+            stylesheets=engine.stylesheets(stylesheets), font_config=engine.font_config,
             cache=engine.image_cache)
         with warnings.catch_warnings():
             # WeasyPrint opens its sRGB profile for the PDF/A output intent and leaves the file
@@ -241,7 +247,7 @@ def render_pdf(kind: str, context: object) -> RenderedPdf:
             data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_without_info_producer)
     boxes = _signature_boxes(document)
     if not boxes:
-        raise RuntimeError(f"template {spec.template} has no #{SIGNATURE_BOX_ID} element")
+        raise RuntimeError(f"template {template} has no #{SIGNATURE_BOX_ID} element")
     return RenderedPdf(data=data, page_count=len(document.pages), signature_box=boxes[0],
                        signature_boxes=boxes)
 

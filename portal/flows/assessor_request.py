@@ -34,9 +34,10 @@ REQUEST_STEPS: tuple[Step, ...] = (
     Step(
         key="decision", title="Keputusan atas permohonan yang sudah divalidasi",
         roles=KOOR, lane="Koor. SDM / Koor. Sertifikasi",
-        requires=("D2",), sla=SLA.hr(1, assumed=True),
+        # Approval is per participant (form "keputusan_peserta", recorded as D3); the letter lists them.
+        requires=("D2",), produces=("D3",), sla=SLA.hr(1, assumed=True), form="keputusan_peserta",
         transitions=(
-            approve("draft_approval", "Setujui", produces=("D3",)),
+            approve("draft_approval", "Setujui"),
             reject("draft_rejection", "Tidak setujui", produces=("D4",)),
             send_back("verification", "Kembalikan ke Staf"),
             withdraw(),
@@ -101,7 +102,7 @@ def certification_steps(*, pleno_role: str, pleno_lane: str, material_title: str
         Step(
             key="pleno", title=f"Pleno {pleno_lane}: berita acara dan keputusan per peserta",
             roles=(pleno_role,), lane=pleno_lane,
-            requires=(material,), produces=(minutes,),
+            requires=(material,), produces=(minutes,), form="pleno",
             transitions=(
                 approve("draft_sk", "Tetapkan hasil pleno"),
                 reject(END_REJECTED, "Tidak ada peserta yang direkomendasikan", needs=(minutes,)),

@@ -50,17 +50,17 @@ RCC = Flow(
         doc("D9", "Laporan MA Penguji bahwa upgrading sudah sesuai surat persetujuan dan siap dimulai",
             label="Laporan kesiapan MA", seen_by=("assigned",)),
         doc("D10", "Daftar peserta yang direkomendasi untuk sertifikasi asesor kompetensi oleh MA Penguji",
-            label="Daftar peserta yang direkomendasi", seen_by=("assigned",)),
+            DocKind.FORM_RECORD, label="Daftar peserta yang direkomendasi", seen_by=("assigned",)),
         doc("D11", "Rekaman permohonan Sertifikasi asesor kompetensi (APL.01.RCC)",
             label="APL.01", seen_by=("participant", "applicant", "assigned")),
         doc("D12", "Aplikasi Asesmen Mandiri (APL.02.RCC)",
-            label="APL.02", seen_by=("participant", "assigned")),
+            DocKind.FORM_RECORD, label="APL.02", seen_by=("participant", "assigned")),
         doc("D13", "Rekaman Asesmen Mandiri (APL.02.RCC)",
-            label="Rekaman APL.02", seen_by=("participant", "assigned")),
+            DocKind.FORM_RECORD, label="Rekaman APL.02", seen_by=("participant", "assigned")),
         doc("D14", "Asesmen Mandiri (APL.02.RCC) yang sudah dikaji dan validasi MA Penguji",
-            label="APL.02 yang dikaji MA Penguji", seen_by=("participant", "assigned")),
+            DocKind.FORM_RECORD, label="APL.02 yang dikaji MA Penguji", seen_by=("participant", "assigned")),
         doc("D15", "Rekaman asesmen",
-            label="Rekaman asesmen", seen_by=("participant", "assigned")),
+            DocKind.FORM_RECORD, label="Rekaman asesmen", seen_by=("participant", "assigned")),
         doc("D16", "Laporan asesmen",
             label="Laporan asesmen", seen_by=("assigned",)),
         doc("D17", "Laporan MA Penguji penugasan uji kompetensi",
@@ -87,7 +87,9 @@ RCC = Flow(
     steps=(
         # 1–5: request, verification, decision, letters and SPTs, signing, numbering
         *REQUEST_STEPS,
-        # 6–12: upgrading and assessment by the MA Penguji named in the SPT
+        # 6–12: upgrading and assessment by the MA Penguji named in the SPT. The MA Pelatih leads the
+        # upgrading under his SPT (D8 A), but the decree's chart gives him no box of his own (D9 and D10
+        # come from the MA Penguji), so he is named for the SPT only and has no step here.
         Step(
             key="readiness", title="Laporan kesiapan: upgrading sesuai surat persetujuan",
             roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
@@ -97,7 +99,7 @@ RCC = Flow(
         Step(
             key="recommendation", title="Daftar peserta yang direkomendasi",
             roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
-            produces=("D10",),
+            produces=("D10",), form="rekomendasi",
             transitions=(advance("apl01", "Kirim daftar"),),
         ),
         Step(
@@ -107,19 +109,19 @@ RCC = Flow(
             transitions=(advance("apl02", "Konfirmasi APL.01"),),
         ),
         Step(
-            key="apl02", title="Asesmen mandiri (APL.02.RCC)",
+            form="apl02", key="apl02", title="Asesmen mandiri (APL.02.RCC)",
             roles=("peserta",), lane="Peserta", per="participant",
             produces=("D12", "D13"),
             transitions=(advance("review_apl02", "Kirim APL.02"),),
         ),
         Step(
-            key="review_apl02", title="Kaji dan validasi APL.02",
+            key="review_apl02", title="Kaji dan validasi APL.02", form="kaji_apl02",
             roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
             requires=("D13",), produces=("D14",),
             transitions=(approve("assessment", "Validasi"), send_back("apl02", "Kembalikan APL.02")),
         ),
         Step(
-            key="assessment", title="Asesmen: rekaman dan laporan",
+            key="assessment", title="Asesmen: rekaman dan laporan", form="hasil_asesmen",
             roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
             produces=("D15", "D16"),
             transitions=(advance("assignment_report", "Simpan hasil asesmen"),),

@@ -19,7 +19,8 @@ from portal.forms.base import PortalForm
 # Packages holding step-form components; importing one registers its forms.
 COMPONENT_MODULES: tuple[str, ...] = ("portal.correspondence.disposition", "portal.licensing.apresiasi",
                                       "portal.licensing.checklist_forms", "portal.licensing.lks",
-                                      "portal.licensing.pleno")
+                                      "portal.licensing.pleno", "portal.assessment.decisions",
+                                      "portal.assessment.results", "portal.assessment.apl02")
 
 
 class StepForm:

@@ -79,7 +79,7 @@ def save_draft(case: Case, work: WorkItem, formdata, actor: User, *, now: dateti
     if not component.autosave:
         raise CaseError("Formulir ini tidak menyimpan draf.", 404)
     require_filler(component, case, work, actor)
-    names = {field.name for field in component.form_class()}
+    names = {field.name for field in component.form(case, work)}  # a component may build fields per case
     fields = {name: [v[:5000] for v in formdata.getlist(name)][:MAX_DRAFT_FIELDS]
               for name in formdata if name in names}
     now = now or utcnow()

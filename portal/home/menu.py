@@ -20,6 +20,8 @@ class MenuItem:
 MENU: tuple[MenuItem, ...] = (
     MenuItem("cases.inbox", "Kotak Kerja", "Pekerjaan yang menunggu Anda, urut jatuh tempo."),
     MenuItem("cases.my_cases", "Daftar Kasus", "Permohonan dan kasus yang dapat Anda lihat, dengan statusnya."),
+    MenuItem("assessment.my_page", "Sertifikasi Saya", "Yang perlu Anda kerjakan, formulir, dokumen dan sertifikat Anda."),
+    MenuItem("assessment.schemes", "Katalog Skema", "Skema sertifikasi, unit kompetensi, elemen dan KUK."),
     MenuItem("cases.new_case", "Ajukan Permohonan", "Mulai permohonan lisensi, RCC atau pelatihan asesor."),
     MenuItem("licensing.my_licences", "Lisensi Saya", "Posisi permohonan lisensi, temuan LKS dan dokumen lembaga Anda."),
     MenuItem("licensing.internal_register", "Register Lisensi", "LSP berlisensi, status dan riwayatnya."),

@@ -5,9 +5,11 @@ DEMO_SIGNING_PIN = "123456"  # demo accounts only, like their passwords
 
 
 def seed_everything_else() -> None:
+    from portal.assessment.catalogue import seed_assessor_schemes
     from portal.calendar.services import seed_default_holidays
 
     seed_default_holidays()
+    seed_assessor_schemes()
     seed_demo_signing_pins()
     seed_demo_cases()
 

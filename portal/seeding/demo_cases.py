@@ -63,6 +63,7 @@ class DemoCase:
     findings: tuple[tuple[str, str, str, str], ...] = ()  # LKS findings: acuan, finding, category, evidence
     lks_days_ago: int = 0  # the LKS was sent this many days ago (past 15 working days: flagged for pleno)
     data: dict = field(default_factory=dict)  # application facts (schemes, LSP type)
+    verdicts: dict[str, str] = field(default_factory=dict)  # participant -> "BK" / "tolak" (default "K")
 
 
 FINDINGS = (("PBNSP 202 Klausul 4.3.1", "Komite skema belum ditetapkan dengan SK pimpinan LSP", "mayor",
@@ -94,11 +95,16 @@ DEMO_CASES: tuple[DemoCase, ...] = (
              "teknologi informasi)", "lsp1", stop_at="apresiasi_check"),
     DemoCase("lsp1-rcc", "RCC", "RCC Asesor Kompetensi LSP Teknologi Digital Nusantara — angkatan I",
              "lsp1", stop_at="sign_approval",
-             participants=("Rina Kusumawati", "Andi Prasetyo", "Yoga Aditya Nugraha")),
+             participants=("Rina Kusumawati", "Andi Prasetyo", "Yoga Aditya Nugraha"),
+             verdicts={"Yoga Aditya Nugraha": "tolak"}),
     DemoCase("lsp2-rcc-sertifikat", "RCC", "RCC Asesor Kompetensi LSP Pariwisata Indonesia — angkatan II",
              "lsp2", stop_at="sign_certificates",
-             participants=("Putra Peserta Asesor", "Dian Puspitasari", "I Made Wirawan", "Nurul Hidayah",
-                           "Fajar Ramadhan", "Maya Anggraini"),
+             participants=("Budi Santoso", "Dian Puspitasari", "I Made Wirawan", "Nurul Hidayah",
+                           "Fajar Ramadhan", "Siti Rahmawati", "Maya Anggraini"),
+             verdicts={"Maya Anggraini": "BK"}),
+    DemoCase("lsp2-askom-apl02", "ASKOM", "Pelatihan dan Asesmen Asesor Kompetensi LSP Pariwisata Indonesia "
+             "— angkatan III", "lsp2", stop_at="apl02",
+             participants=("Putra Peserta Asesor", "Agus Prasetyo", "Dewi Lestari"),
              participant_users={"Putra Peserta Asesor": "peserta1"}),
     DemoCase("energi-sk", "LIS", "Lisensi awal LSP Energi Terbarukan Indonesia", "energi",
              stop_at="sign_sk", named={"penandatangan": "ketua"}),
@@ -117,7 +123,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
 )
 
 # Who does what: every internal role's demo login has the role's own code as its name.
-NAMED_DEFAULTS = {"spt_ma_penguji": "ma_penguji", "ketua_tim_kecukupan": "asesor_lisensi",
+NAMED_DEFAULTS = {"spt_ma_penguji": "ma_penguji", "spt_ma_pelatih": "ma_pelatih", "ketua_tim_kecukupan": "asesor_lisensi",
                   "tim_kecukupan": "asesor_lisensi", "st_asesmen_penuh": "asesor_lisensi",
                   "st_penyaksian": "asesor_lisensi", "penandatangan": "ketua"}
 STAFF_OF_FLOW = {"RCC": "staf_sertifikasi", "ASKOM": "staf_sertifikasi", "LIS": "staf_lisensi"}
@@ -185,15 +191,10 @@ def _open(spec: DemoCase, organisation: Organisation, applicant: User, people: d
     today = _today()
     data = {**spec.data, DEMO_MARK: spec.key, "their_number": f"{secrets.randbelow(900) + 100:03d}/"
             f"{_initials(organisation.name)}/{roman_month(today.month)}/{today.year}"}
-    case = engine.open_case(spec.flow, applicant, spec.title, organisation=organisation, data=data,
-                            participants=list(spec.participants))
-    for item in case.items:
-        username = spec.participant_users.get(item.label)
-        if username and username in people:
-            item.user = people[username]  # an existing account: no new one is made on D7 A
-        else:
-            slug = ".".join(item.label.lower().split())
-            item.data = {**(item.data or {}), "email": f"{slug}@peserta.contoh.bnsp.test"}
+    if spec.participants:
+        case = _open_request(spec, organisation, applicant, people, data)
+    else:
+        case = engine.open_case(spec.flow, applicant, spec.title, organisation=organisation, data=data)
     # Named people are chosen up front, so a signing step queues its documents for the right signer.
     flow = engine.flow_of(case)
     staff = people[STAFF_OF_FLOW.get(spec.flow, "admin")]
@@ -202,6 +203,31 @@ def _open(spec: DemoCase, organisation: Organisation, applicant: User, people: d
         if username in people:
             engine.assign(case, slot, people[username], staff)
     db.session.commit()
+    return case
+
+
+def _open_request(spec: DemoCase, organisation: Organisation, applicant: User, people: dict[str, User],
+                  data: dict) -> Case:
+    """RCC / ASKOM: the scheme from the catalogue and checked participant rows, as the LSP enters them."""
+    from portal.assessment.catalogue import assessor_scheme, seed_assessor_schemes
+    from portal.assessment.people import person_by_nik
+    from portal.assessment.request import open_request
+    from portal.seeding.demo_assessment import people_rows
+
+    scheme = assessor_scheme() or seed_assessor_schemes()[0]
+    rows = people_rows(spec.flow, list(spec.participants), today=_today())
+    for row in rows:
+        username = spec.participant_users.get(row.full_name)
+        if username in people:  # an existing account: the person is matched to it, none is made on D7 A
+            person = person_by_nik(row.nik)
+            row.email = people[username].email
+            if person is None:
+                from portal.assessment.people import upsert_person
+
+                person = upsert_person(row)
+            person.user_id = people[username].id
+    case = open_request(spec.flow, applicant, scheme, rows, title=spec.title, organisation=organisation)
+    case.data = {**case.data, **data}
     return case
 
 
@@ -275,6 +301,13 @@ def _take_step(case: Case, work: WorkItem, step, people: dict[str, User]) -> Non
 
         fill_licensing_form(case, work, step, actor, working_document(case, step.produces[0], work.item))
     present = engine.present_codes(case, work.item) | set(transition.produces)
+    if step.form and step.form != "disposisi" and step.produces[0] in missing_documents(step, transition, present):
+        from portal.forms.services import submit
+        from portal.seeding.demo_assessment import form_answers
+
+        spec = next(s for s in DEMO_CASES if s.key == (case.data or {}).get(DEMO_MARK))
+        submit(case, work, form_answers(case, work, spec.verdicts), actor)
+        present = engine.present_codes(case, work.item) | set(transition.produces)
     for code in missing_documents(step, transition, present):
         document = document_for(case, code, work.item, people)
         engine.upload_document(case, code, document.filename, document.data, actor, work=work,

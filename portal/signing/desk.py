@@ -14,7 +14,6 @@ from sqlalchemy.orm import aliased
 
 from portal.accounts.models import Organisation, User
 from portal.calendar.services import work_calendar
-from portal.cases.certificates import SCHEMES
 from portal.cases.models import Case, DocumentVersion
 from portal.correspondence.letters import MAIL_FLOWS, counterpart
 from portal.core.dates import utcnow
@@ -189,7 +188,7 @@ def _row(request: SignatureRequest, case: Case, organisation: str | None, prepar
     if document.kind in CERTIFICATE_KINDS:
         holder = request.holder_name or organisation or ""
         scheme = ("Lisensi Lembaga Sertifikasi Profesi" if document.kind == DocKind.LICENCE_CERTIFICATE
-                  else SCHEMES.get(case.flow_code, SCHEMES["ASKOM"])[0])
+                  else (case.data or {}).get("scheme_number") or flow.service)
     elif case.flow_code in MAIL_FLOWS:
         subject, addressee = case.title, counterpart(case)
     else:

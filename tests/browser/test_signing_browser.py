@@ -42,9 +42,14 @@ def dev_root(app, db):
     return x509.load_pem_x509_certificate(ensure_dev_signing().root_cert_path.read_bytes())
 
 
+PEOPLE_USED: list[int] = []
+
+
 def _rcc_case(cast: Cast, participants: int, until: str, title: str):
-    names = [f"Peserta Uji {n + 1:02d}" for n in range(participants)]
-    case = engine.open_case("RCC", cast.user("lsp"), title, organisation=cast.organisation, participants=names)
+    from tests.assessment_data import open_assessor_case
+
+    case = open_assessor_case("RCC", cast, participants, offset=len(PEOPLE_USED), title=title)
+    PEOPLE_USED.extend(range(participants))  # a person is in one unfinished case of a scheme at a time
     drive(case, cast, until=until)
     return case
 

@@ -1,0 +1,194 @@
+"""Typed tables of the assessment area: the scheme catalogue, people, and each participant's record
+on an RCC / ASKOM case (decision, result, pleno, registration and certificate)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.dates import utcnow
+from portal.core.types import UTCDateTime
+from portal.extensions import db
+
+SCHEME_KINDS = {"kkni": "KKNI", "okupasi": "Okupasi", "klaster": "Klaster"}
+STANDARD_TYPES = {"skkni": "SKKNI", "khusus": "Khusus", "internasional": "Internasional"}
+SEXES = {"L": "Laki-laki", "P": "Perempuan"}
+DECISIONS = {"disetujui": "Disetujui", "ditolak": "Tidak disetujui"}
+RESULTS = {"K": "Kompeten", "BK": "Belum Kompeten", "TH": "Tidak hadir"}
+PLENO = {"K": "Kompeten", "BK": "Belum Kompeten"}
+
+
+class Scheme(db.Model):
+    """A certification scheme (skema) of the catalogue, e.g. Asesor Kompetensi SKM/BNSP/00010/2/2023."""
+
+    __tablename__ = "scheme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="okupasi")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    units: Mapped[list[SchemeUnit]] = relationship(back_populates="scheme", order_by="SchemeUnit.position",
+                                                   cascade="all, delete-orphan")
+
+    @property
+    def kind_label(self) -> str:
+        return SCHEME_KINDS.get(self.kind, self.kind)
+
+
+class SchemeUnit(db.Model):
+    """A unit of competency of a scheme (kode unit, judul unit, jenis standar)."""
+
+    __tablename__ = "scheme_unit"
+    __table_args__ = (UniqueConstraint("scheme_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("scheme.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    standard: Mapped[str] = mapped_column(String(20), default="skkni")
+
+    scheme: Mapped[Scheme] = relationship(back_populates="units")
+    elements: Mapped[list[SchemeElement]] = relationship(back_populates="unit", order_by="SchemeElement.position",
+                                                         cascade="all, delete-orphan")
+
+    @property
+    def standard_label(self) -> str:
+        return STANDARD_TYPES.get(self.standard, self.standard)
+
+
+class SchemeElement(db.Model):
+    """An element of a unit with its numbered kriteria unjuk kerja: kuk = [["1.1", "…"], …]."""
+
+    __tablename__ = "scheme_element"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("scheme_unit.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    number: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(300))
+    kuk: Mapped[list] = mapped_column(JSON, default=list)
+
+    unit: Mapped[SchemeUnit] = relationship(back_populates="elements")
+
+
+class Person(db.Model):
+    """One human being across cases, found again by NIK; holds their one account once they have it."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nik: Mapped[str] = mapped_column(String(16), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_place: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(30))
+    institution: Mapped[str] = mapped_column(String(200))
+    # RCC: the assessor's existing registration number (MET.…) and the expiry of their certificate.
+    met_number: Mapped[str | None] = mapped_column(String(30))
+    certificate_expiry: Mapped[date | None] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
+
+    @property
+    def sex_label(self) -> str:
+        return SEXES.get(self.sex, self.sex)
+
+
+class Participant(db.Model):
+    """A person's part in one RCC / ASKOM case (its CaseItem): every decision about them, in order."""
+
+    __tablename__ = "assessment_participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    case_item_id: Mapped[int] = mapped_column(ForeignKey("case_item.id", ondelete="CASCADE"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("scheme.id"))
+    row: Mapped[int] = mapped_column(default=0)  # position in the request's list
+    decision: Mapped[str | None] = mapped_column(String(12))  # disetujui | ditolak (Koordinator)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(String(2))  # K | BK | TH (MA Penguji)
+    result_notes: Mapped[str | None] = mapped_column(Text)
+    recommended: Mapped[bool | None] = mapped_column()
+    pleno: Mapped[str | None] = mapped_column(String(2))  # K | BK (Pantek / Komtek)
+    pleno_reason: Mapped[str | None] = mapped_column(Text)
+    registration_number: Mapped[str | None] = mapped_column(String(30))
+    certificate_number: Mapped[str | None] = mapped_column(String(40))
+    certified_on: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship()
+    scheme: Mapped[Scheme] = relationship()
+    item = relationship("CaseItem")
+
+    @property
+    def result_label(self) -> str:
+        return RESULTS.get(self.result or "", "belum dinilai")
+
+    @property
+    def pleno_label(self) -> str:
+        return PLENO.get(self.pleno or "", "belum diputuskan")
+
+
+class ActivationToken(db.Model):
+    """A single-use, expiring link with which a new participant sets their own password (hash only)."""
+
+    __tablename__ = "activation_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+APL02_STATUS = {"diajukan": "Diajukan", "dikembalikan": "Dikembalikan untuk perbaikan", "diterima": "Diterima"}
+
+
+class Apl02(db.Model):
+    """A participant's asesmen mandiri (FR.APL.02) and the MA's review of it."""
+
+    __tablename__ = "apl02"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("assessment_participant.id", ondelete="CASCADE"),
+                                                unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="diajukan")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewer_name: Mapped[str | None] = mapped_column(String(200))
+    recommendation: Mapped[str | None] = mapped_column(String(10))  # lanjut | tidak
+
+    participant: Mapped[Participant] = relationship()
+    answers: Mapped[list[Apl02Answer]] = relationship(back_populates="apl02", order_by="Apl02Answer.id",
+                                                      cascade="all, delete-orphan")
+
+
+class Apl02Answer(db.Model):
+    """One element: K / BK, the evidence named or uploaded, and the MA's check with a note."""
+
+    __tablename__ = "apl02_answer"
+    __table_args__ = (UniqueConstraint("apl02_id", "element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apl02_id: Mapped[int] = mapped_column(ForeignKey("apl02.id", ondelete="CASCADE"), index=True)
+    element_id: Mapped[int] = mapped_column(ForeignKey("scheme_element.id"))
+    answer: Mapped[str] = mapped_column(String(2))  # K | BK
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_key: Mapped[str | None] = mapped_column(String(300))  # uploaded evidence in storage
+    evidence_name: Mapped[str | None] = mapped_column(String(255))
+    review: Mapped[str | None] = mapped_column(String(10))  # sesuai | kembali
+    review_note: Mapped[str | None] = mapped_column(Text)
+
+    apl02: Mapped[Apl02] = relationship(back_populates="answers")
+    element: Mapped[SchemeElement] = relationship()

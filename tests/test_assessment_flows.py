@@ -1,0 +1,109 @@
+"""RCC and ASKOM with people, not lines of text: three participants each, one judged Belum
+Kompeten by the pleno — exactly two certificates, the SK annex names exactly those two, and the
+third has none and reads why on their own page."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from sqlalchemy import select
+
+from portal import storage
+from portal.assessment.activation import activate, activation_link
+from portal.assessment.request import participants_of
+from portal.cases import engine
+from portal.cases.models import DocumentVersion
+from tests.assessment_data import open_assessor_case
+from tests.conftest import TEST_PASSWORD, login
+from tests.factories import Cast, drive
+
+CODES = {"RCC": {"sk": "D21", "printed": "D23"}, "ASKOM": {"sk": "D24", "printed": "D26"}}
+
+
+def drafts_from_templates(cast, codes_at: dict[str, str]):
+    """A `before` hook for drive(): at these steps the staff generate the draft from its template
+    (as the case page's "Draf …" button does) instead of uploading a file."""
+    from portal.cases.drafts import generate_draft
+
+    def hook(case, work) -> bool:
+        code = codes_at.get(work.step_key)
+        if code and (code, "") not in engine.latest_documents(case):
+            generate_draft(case, work, code, cast.user("staf_sertifikasi"))
+        return False
+    return hook
+
+
+def _pdf_text(version) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(storage.path_for(version.storage_key)), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("flow_code", ["RCC", "ASKOM"])
+def test_only_the_participants_decided_kompeten_get_certificates(app, db, flow_code):
+    cast = Cast()
+    case = open_assessor_case(flow_code, cast, 3)
+    db.session.commit()
+    budi, siti, agus = participants_of(case)
+    codes = CODES[flow_code]
+    drive(case, cast, answers={"Agus Prasetyo": "BK"}, before=drafts_from_templates(cast, {"draft_sk": codes["sk"]}))
+    assert case.state == "selesai"
+
+    certificates = db.session.scalars(select(DocumentVersion).where(
+        DocumentVersion.case_id == case.id, DocumentVersion.code == codes["printed"])).all()
+    assert sorted(c.item_key for c in certificates) == [f"item:{budi.case_item_id}", f"item:{siti.case_item_id}"]
+    sk = engine.latest_documents(case)[(codes["sk"], "")]
+    annex = _pdf_text(sk)
+    assert "Budi Santoso" in annex and "Siti Rahmawati" in annex and "Agus Prasetyo" not in annex
+    assert budi.registration_number in annex and siti.registration_number in annex
+    if flow_code == "RCC":  # RCC keeps the assessor's MET number; ASKOM takes a new one from the series
+        assert budi.registration_number == budi.person.met_number
+    else:
+        assert budi.registration_number.startswith("MET.000.") and budi.registration_number != siti.registration_number
+    assert (budi.valid_until - budi.certified_on).days in (365 * 3, 365 * 3 + 1)
+    printed = engine.latest_documents(case)[(codes["printed"], f"item:{budi.case_item_id}")]
+    text = _pdf_text(printed)
+    assert "SKM/BNSP/00010/2/2023" in text and budi.registration_number in text
+    assert agus.pleno == "BK" and agus.certificate_number is None
+    from portal.assessment.apl02 import apl02_of
+
+    record = apl02_of(budi)
+    assert record.status == "diterima" and len(record.answers) == 10
+    assert all(a.answer == "K" and a.review == "sesuai" for a in record.answers)
+
+    # Agus activates his account and reads on his own page why there is no certificate.
+    activate(activation_link(agus.person.user).rsplit("/", 1)[1], TEST_PASSWORD, TEST_PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    login(client, agus.person.user.username)
+    page = client.get("/peserta").get_data(as_text=True)
+    assert "Belum Kompeten" in page and "Bukti asesmen belum memadai" in page
+    assert "Unduh sertifikat" not in page and "Budi Santoso" not in page
+
+
+def test_participant_rejected_by_the_koordinator_walks_no_further_and_sees_why(app, db):
+    cast = Cast()
+    case = open_assessor_case("RCC", cast, 3)
+    drive(case, cast, answers={"Siti Rahmawati": "tolak"}, before=drafts_from_templates(cast, {"draft_approval": "D5 A"}))
+    budi, siti, agus = participants_of(case)
+    assert siti.decision == "ditolak" and siti.pleno is None and siti.person.user_id is None  # no account
+    text = _pdf_text(engine.latest_documents(case)[("D5 A", "")])
+    assert "Budi Santoso" in text and "Agus Prasetyo" in text and "Siti Rahmawati" not in text
+    assert len(db.session.scalars(select(DocumentVersion).where(
+        DocumentVersion.case_id == case.id, DocumentVersion.code == "D23")).all()) == 2
+
+
+def test_approved_participants_get_an_activation_link_never_a_password(app, db):
+    from portal.mail.models import OutgoingMail
+
+    cast = Cast()
+    case = open_assessor_case("ASKOM", cast, 2)
+    drive(case, cast, until="readiness")
+    mails = db.session.scalars(select(OutgoingMail)).all()
+    assert len(mails) == 2 and all("/aktivasi/" in m.body and "kata sandi sementara" not in m.body for m in mails)
+    link = mails[0].body.split("/aktivasi/", 1)[1].split()[0]
+    client = app.test_client()
+    assert client.get(f"/aktivasi/{link}").status_code == 200
+    response = client.post(f"/aktivasi/{link}", data={"new": "sandi-baru-123", "confirm": "sandi-baru-123"})
+    assert response.status_code == 302
+    again = client.post(f"/aktivasi/{link}", data={"new": "sandi-lain-123", "confirm": "sandi-lain-123"})
+    assert again.status_code == 410 and "sudah dipakai" in again.get_data(as_text=True)
