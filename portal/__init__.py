@@ -8,10 +8,10 @@ from flask import Flask
 from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
 AREAS = ("home", "accounts", "admin", "flows", "calendar", "cases", "signing", "verification",
-         "correspondence")
+         "correspondence", "notifications")
 # Modules whose receivers follow the case engine's signals (cases.signals); imported at start-up.
 SUBSCRIBERS = ("portal.signing.subscribers", "portal.cases.participants", "portal.licensing.effects",
-               "portal.correspondence.effects")
+               "portal.correspondence.effects", "portal.notifications.subscribers")
 
 
 def normalise_database_url(url: str) -> str:

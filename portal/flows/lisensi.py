@@ -131,14 +131,14 @@ LISENSI = Flow(
         ),
         Step(
             key="apresiasi_check", title="Pemeriksaan kelengkapan dokumen apresiasi (check list)",
-            roles=("cs",), lane="Customer Service", stage="Apresiasi",
+            roles=("cs",), lane="Customer Service", supervisor="kabag", stage="Apresiasi",
             requires=("D1",), produces=("D2",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("draft_apresiasi_invitation", "Lengkap"), send_back("apresiasi_requirements"),
                          withdraw()),
         ),
         Step(
             key="draft_apresiasi_invitation", title="Draf surat undangan apresiasi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Apresiasi",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Apresiasi",
             produces=("D3",), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_apresiasi_invitation", "Ajukan tanda tangan"),),
         ),
@@ -150,7 +150,7 @@ LISENSI = Flow(
         ),
         Step(
             key="apresiasi", title="Apresiasi: berita acara dan tanda terima kode akses",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Apresiasi",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Apresiasi",
             produces=("D5",), effects=("issue_access_code",),
             transitions=(advance("licence_documents", "Apresiasi selesai"), withdraw()),
         ),
@@ -163,20 +163,20 @@ LISENSI = Flow(
         ),
         Step(
             key="licence_check", title="Pemeriksaan kelengkapan dokumen lisensi (check list)",
-            roles=("cs",), lane="Customer Service", stage="Dokumen lisensi",
+            roles=("cs",), lane="Customer Service", supervisor="kabag", stage="Dokumen lisensi",
             requires=("D6",), produces=("D7",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("desk_audit_documents", "Lengkap"), send_back("licence_documents"), withdraw()),
         ),
         # Asesmen kecukupan (desk audit)
         Step(
             key="desk_audit_documents", title="Dokumen untuk asesmen kecukupan",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Asesmen kecukupan",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Asesmen kecukupan",
             produces=("D8",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("desk_audit_approval", "Kirim ke Ketua Tim"),),
         ),
         Step(
             key="desk_audit_approval", title="Persetujuan asesmen kecukupan oleh Ketua Tim",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen kecukupan",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen kecukupan",
             named_actor="ketua_tim_kecukupan",
             requires=("D8",), produces=("D9",), sla=SLA.hr(2, assumed=True),
             transitions=(approve("desk_audit", "Setujui pelaksanaan"),
@@ -184,7 +184,7 @@ LISENSI = Flow(
         ),
         Step(
             key="desk_audit", title="Asesmen kecukupan: LKS",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen kecukupan",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen kecukupan",
             named_actor="tim_kecukupan",
             produces=("D10",), sla=SLA.hr(5, assumed=True),
             transitions=(advance("draft_assignment", "Kirim LKS"),),
@@ -192,7 +192,7 @@ LISENSI = Flow(
         # Asesmen penuh (full assessment)
         Step(
             key="draft_assignment", title="Draf jadwal, pemberitahuan dan Surat Tugas asesmen penuh",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Asesmen penuh",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Asesmen penuh",
             requires=("D10",), produces=("D11", "D12"), sla=SLA.hr(2, assumed=True),
             transitions=(advance("sign_assignment", "Ajukan tanda tangan"),),
         ),
@@ -204,7 +204,7 @@ LISENSI = Flow(
         ),
         Step(
             key="full_assessment", title="Asesmen penuh: daftar hadir dan LKS",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen penuh",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen penuh",
             named_actor="st_asesmen_penuh",
             requires=("D13",), produces=("D14",),
             transitions=(advance("lks_correction", "Kirim LKS"),),
@@ -217,7 +217,7 @@ LISENSI = Flow(
         ),
         Step(
             key="lks_verification", title="Verifikasi perbaikan: LKS closed",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen penuh", per="finding",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen penuh", per="finding",
             named_actor="st_asesmen_penuh",
             requires=("D15",), sla=SLA.hr(2, assumed=True),
             transitions=(approve("pantek_material", "LKS closed", key="close"),
@@ -226,19 +226,19 @@ LISENSI = Flow(
         # Panitia Teknis
         Step(
             key="pantek_material", title="Bahan pantek (FR.09) dengan LKS closed",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Pantek", named_actor="st_asesmen_penuh",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Pantek", named_actor="st_asesmen_penuh",
             produces=("D16",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("pantek_correction", "Kirim ke Pantek"),),
         ),
         Step(
             key="pantek_correction", title="Perbaikan bahan pantek (FR.09) oleh tim yang ditugaskan",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Pantek", named_actor="st_asesmen_penuh",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Pantek", named_actor="st_asesmen_penuh",
             produces=("D17",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("pantek_validation", "Kirim perbaikan"),),
         ),
         Step(
             key="pantek_validation", title="Validasi hasil pantek (bahan pleno)",
-            roles=("pantek",), lane="Panitia Teknis", stage="Pantek",
+            roles=("pantek",), lane="Panitia Teknis", supervisor="kabag", stage="Pantek",
             requires=("D17",), produces=("D18",), sla=SLA.hr(2, assumed=True),
             transitions=(approve("draft_pleno_invitation", "Validasi"),
                          send_back("pantek_correction", "Kembalikan ke tim asesor")),
@@ -246,7 +246,7 @@ LISENSI = Flow(
         # Pleno
         Step(
             key="draft_pleno_invitation", title="Draf surat undangan rapat pleno",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Pleno",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Pleno",
             produces=("D19",), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_pleno_invitation", "Ajukan tanda tangan"),),
         ),
@@ -268,7 +268,7 @@ LISENSI = Flow(
         # Keputusan
         Step(
             key="draft_rejection", title="Draf surat pemberitahuan penolakan lisensi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Keputusan",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Keputusan",
             requires=("D21",), produces=("D22a",), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_rejection", "Ajukan tanda tangan"),),
         ),
@@ -280,7 +280,7 @@ LISENSI = Flow(
         ),
         Step(
             key="draft_sk", title="Draf SK Lisensi dan sertifikat lisensi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Keputusan",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Keputusan",
             requires=("D21",), produces=("D22b", "D22c"), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_sk", "Ajukan tanda tangan"),),
         ),
@@ -295,13 +295,13 @@ LISENSI = Flow(
         ),
         Step(
             key="sk_handover", title="Berita acara serah terima SK Lisensi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Keputusan",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Keputusan",
             requires=("D23b",), produces=("D24",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("sk_receipt", "Serahkan ke PHU"),),
         ),
         Step(
             key="sk_receipt", title="Penerimaan serah terima SK Lisensi oleh PHU",
-            roles=("phu",), lane="PHU", stage="Keputusan",
+            roles=("phu",), lane="PHU", supervisor="kasek", stage="Keputusan",
             requires=("D24",), produces=("D25",), sla=SLA.ts(assumed=True),
             transitions=(advance("certificate_handover", "Terima"),),
         ),
@@ -314,7 +314,7 @@ LISENSI = Flow(
         ),
         Step(
             key="draft_witnessing", title="Draf jadwal, pemberitahuan dan Surat Tugas penyaksian uji",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Penyaksian uji",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Penyaksian uji",
             requires=("D26",), produces=("D27", "D28"), sla=SLA.hr(2, assumed=True),
             transitions=(advance("sign_witnessing", "Ajukan tanda tangan"),),
         ),
@@ -326,7 +326,7 @@ LISENSI = Flow(
         ),
         Step(
             key="witnessing", title="Penyaksian uji: LKS dan daftar hadir",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Penyaksian uji",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Penyaksian uji",
             named_actor="st_penyaksian",
             requires=("D29",), produces=("D30",),
             transitions=(advance("witnessing_correction", "Kirim LKS"),),
@@ -339,7 +339,7 @@ LISENSI = Flow(
         ),
         Step(
             key="witnessing_verification", title="Verifikasi perbaikan: LKS memuaskan (close)",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Penyaksian uji", per="finding",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Penyaksian uji", per="finding",
             named_actor="st_penyaksian",
             requires=("D31",), sla=SLA.hr(2, assumed=True),
             transitions=(approve("certificate_handover", "LKS memuaskan (close)", key="close"),
@@ -348,13 +348,13 @@ LISENSI = Flow(
         # Serah terima sertifikat: only when the SK is handed over and the witnessing is satisfactory
         Step(
             key="certificate_handover", title="Berita acara serah terima sertifikat lisensi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Serah terima", join=True,
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Serah terima", join=True,
             requires=("D23c",), produces=("D32",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("certificate_receipt", "Serahkan ke PHU"),),
         ),
         Step(
             key="certificate_receipt", title="Penerimaan sertifikat lisensi oleh PHU",
-            roles=("phu",), lane="PHU", stage="Serah terima",
+            roles=("phu",), lane="PHU", supervisor="kasek", stage="Serah terima",
             requires=("D32",), produces=("D33",), sla=SLA.ts(assumed=True),
             transitions=(advance(END_OK, "Terima", key="receive"),),
         ),

@@ -90,13 +90,13 @@ RCC = Flow(
         # 6–12: upgrading and assessment by the MA Penguji named in the SPT
         Step(
             key="readiness", title="Laporan kesiapan: upgrading sesuai surat persetujuan",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji",
             produces=("D9",),
             transitions=(advance("recommendation", "Kirim laporan"),),
         ),
         Step(
             key="recommendation", title="Daftar peserta yang direkomendasi",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji",
             produces=("D10",),
             transitions=(advance("apl01", "Kirim daftar"),),
         ),
@@ -114,19 +114,19 @@ RCC = Flow(
         ),
         Step(
             key="review_apl02", title="Kaji dan validasi APL.02",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji", per="participant",
             requires=("D13",), produces=("D14",),
             transitions=(approve("assessment", "Validasi"), send_back("apl02", "Kembalikan APL.02")),
         ),
         Step(
             key="assessment", title="Asesmen: rekaman dan laporan",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji", per="participant",
             produces=("D15", "D16"),
             transitions=(advance("assignment_report", "Simpan hasil asesmen"),),
         ),
         Step(
             key="assignment_report", title="Laporan penugasan uji kompetensi",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji",
             produces=("D17",),
             transitions=(advance("rcc_report", "Kirim laporan"),),
         ),

@@ -20,6 +20,7 @@ class MenuItem:
 MENU: tuple[MenuItem, ...] = (
     MenuItem("cases.inbox", "Kotak Kerja", "Pekerjaan yang menunggu Anda, urut jatuh tempo."),
     MenuItem("cases.my_cases", "Daftar Kasus", "Permohonan dan kasus yang dapat Anda lihat, dengan statusnya."),
+    MenuItem("notifications.dashboard_page", "Dasbor Layanan", "SLA enam alur per bulan, pekerjaan terbuka, kasus macet."),
     MenuItem("cases.new_case", "Ajukan Permohonan", "Mulai permohonan lisensi, RCC atau pelatihan asesor."),
     MenuItem("signing.queue", "Antrean Tanda Tangan", "Dokumen yang menunggu tanda tangan elektronik Anda."),
     MenuItem("correspondence.index", "Surat", "Agenda surat masuk dan keluar, disposisi, pencarian."),
