@@ -217,3 +217,34 @@ def test_email_preference_is_saved_and_bad_input_refused(app, db, login_as):
     assert services.email_mode(client.user) == "segera"
     assert client.post("/notifikasi/pengaturan", data={"email_mode": "ringkasan"}).status_code == 302
     assert services.email_mode(client.user) == "ringkasan"
+
+
+def test_signed_and_numbered_documents_reach_those_they_are_addressed_to(app, db):
+    from portal.signing import queue
+    from portal.signing.models import SignatureRequest
+    from portal.signing.setup import ensure_dev_signing
+    from portal.signing.tasks import dispatch_batch
+
+    ensure_dev_signing()
+    cast = Cast()
+    lsp = cast.user("lsp")
+    case = engine.open_case("RCC", lsp, "RCC bernomor", organisation=cast.organisation, participants=["Budi"])
+    drive(case, cast, until="sign_approval")
+    ketua = cast.user("ketua")
+    queue.set_pin(ketua, "246810")
+    db.session.commit()
+    ids = [r.id for r in queue.pending_for(ketua)]
+    batch = queue.start_batch(ketua, ids, "246810")
+    db.session.commit()
+    dispatch_batch(batch.id, "246810")  # the worker signs; the step moves on to PHU's numbering
+    db.session.expire_all()
+    assert engine.open_work(case)[0].step_key == "number_approval"
+    assert [n for n in notices(db) if n[1] == "dokumen"] == []  # signed, not yet numbered
+
+    drive(case, cast, until="readiness")
+    issued = db.session.scalars(select(Notification).where(Notification.kind == "dokumen")).all()
+    assert [n.user_id for n in issued] == [lsp.id]  # the applicant; no MA is named yet
+    numbers = db.session.scalars(select(SignatureRequest.number).where(SignatureRequest.case_id == case.id)
+                                 .order_by(SignatureRequest.id)).all()
+    assert all(numbers) and all(number in issued[0].body for number in numbers)
+    assert issued[0].title == f"{case.number}: dokumen ditandatangani dan diberi nomor"

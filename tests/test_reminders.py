@@ -134,3 +134,10 @@ def test_a_holiday_is_skipped_for_the_due_date_and_reminders(app, db):
     # The Secretariat's letters escalate to the Kepala Sekretariat.
     assert told(db, before) == [(kabag.username, "terlambat"), (kasek.username, "eskalasi")]
     assert [r for r, _s in mail_subjects(db, before_mail)] == [kabag.email, kasek.email]
+
+
+def test_the_periodic_tasks_run_as_the_worker_runs_them(app, db):
+    from portal.notifications.tasks import cleanup_notifications, daily_digest, sla_reminders
+
+    # Nothing open, nobody on the digest, nothing 90 days old: each task does nothing, without error.
+    assert (sla_reminders.call_local(), daily_digest.call_local(), cleanup_notifications.call_local()) == (0, 0, 0)

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 
 from portal.accounts.models import User
 from portal.cases.access import ROLE_BITS
@@ -59,7 +59,7 @@ def _in_year(column, year: int):
     return and_(column >= start, column < end)
 
 
-def overview(year: int, now: datetime | None = None, late_limit: int = 10) -> Overview:
+def overview(year: int, now: datetime | None = None, late_limit: int = 10, people_limit: int = 25) -> Overview:
     now = now or utcnow()
     result = Overview(year)
     for flow_code, created in db.session.execute(select(Case.flow_code, Case.created_at)
@@ -76,14 +76,14 @@ def overview(year: int, now: datetime | None = None, late_limit: int = 10) -> Ov
             figure.late += 1
         else:
             figure.on_time += 1
-    per_role: Counter[str] = Counter()
-    for (mask,) in db.session.execute(select(WorkItem.role_mask).where(WorkItem.state == "open")):
-        for role, bit in ROLE_BITS.items():
-            if mask & bit:
-                per_role[role] += 1
+    # One pass over the open work items, one sum per role bit.
+    sums = db.session.execute(select(*[
+        func.coalesce(func.sum(case((WorkItem.role_mask.op("&")(bit) != 0, 1), else_=0)), 0)
+        for bit in ROLE_BITS.values()]).where(WorkItem.state == "open")).one()
+    per_role = Counter({role: int(count) for role, count in zip(ROLE_BITS, sums) if count})
     result.per_role = per_role.most_common()
     people = db.session.execute(select(WorkItem.assignee_id, func.count()).where(WorkItem.state == "open")
-                                .group_by(WorkItem.assignee_id).order_by(func.count().desc())).all()
+                                .group_by(WorkItem.assignee_id).order_by(func.count().desc()).limit(people_limit)).all()
     result.per_person = [(db.session.get(User, uid) if uid else None, count) for uid, count in people]
     result.oldest_late = list(db.session.scalars(
         select(WorkItem).where(WorkItem.state == "open", WorkItem.due_at < now)

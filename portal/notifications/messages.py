@@ -59,7 +59,7 @@ def decision(case: Case, outcome: str, external: bool) -> tuple[str, str]:
     label = END_LABELS.get(outcome, outcome)
     flow = get_flow(case.flow_code)
     title = f"{case.number}: permohonan {label.lower()}"
-    body = f"Keputusan atas {flow.name.lower().replace('alur ', '')} {case.number} ({case.title}): {label}."
+    body = f"Keputusan atas permohonan {case.number} ({case.title}), {flow.name}: {label}."
     if external:
         body += ("\nYang perlu Anda lakukan: unduh surat dan dokumen keputusan pada halaman kasus; "
                  "tidak ada batas waktu." if outcome == "END_OK" else

@@ -137,11 +137,12 @@ def mark_all_read(user: User, now: datetime | None = None) -> int:
     return result.rowcount
 
 
-def resolve(case: Case, kind: str, now: datetime | None = None) -> None:
-    """Notices of `kind` on a case that no longer call for action are marked read for everyone."""
-    db.session.execute(update(Notification).where(
-        Notification.case_id == case.id, Notification.kind == kind, Notification.read_at.is_(None))
-        .values(read_at=now or utcnow()).execution_options(synchronize_session=False))
+def resolve(kind: str, work_ids: list[int], now: datetime | None = None) -> None:
+    """Notices of `kind` about these work items no longer call for action: marked read for everyone."""
+    if work_ids:
+        db.session.execute(update(Notification).where(
+            Notification.work_item_id.in_(work_ids), Notification.kind == kind, Notification.read_at.is_(None))
+            .values(read_at=now or utcnow()).execution_options(synchronize_session=False))
 
 
 def cleanup(now: datetime | None = None) -> int:

@@ -59,7 +59,7 @@ def _return_event(case: Case, work: WorkItem) -> int | None:
 
 @signals.named.connect
 def _named(case, slot, user, work_items=(), **_):
-    resolve(case, "penugasan")
+    resolve("penugasan", [work.id for work in work_items])
     for work in work_items:
         if work.state == "open":
             _pending(_session())["opened"].append((work.id, None))
@@ -67,6 +67,7 @@ def _named(case, slot, user, work_items=(), **_):
 
 @signals.step_closed.connect
 def _step_closed(case, work, forward=False, **_):
+    resolve("penugasan", [work.id])  # the step is over: nobody needs to assign anyone to it any more
     step = get_flow(case.flow_code).step(work.step_key)
     if forward and step.numbers:
         _pending(_session())["documents"].extend((case.id, code, None) for code in step.numbers)
@@ -193,19 +194,21 @@ def _requests(session, ids):
 
 
 def _documents(session, entries):
+    """One notice per person per case listing the documents signed and numbered in this commit."""
     from portal.signing.models import SignatureRequest
 
+    per_case: dict[int, dict[int, list[tuple[str, str | None]]]] = {}
     for case_id, code, item_key in dict.fromkeys(entries):
         case = session.get(Case, case_id)
-        document = get_flow(case.flow_code).document(code)
-        per_user: dict[int, list[tuple[str, str | None]]] = {}
         query = select(SignatureRequest).where(SignatureRequest.case_id == case_id, SignatureRequest.code == code,
                                                SignatureRequest.state == "ditandatangani")
         if item_key is not None:
             query = query.where(SignatureRequest.item_key == item_key)
         for request in session.scalars(query.order_by(SignatureRequest.id)):
             for user in addressees(case, code, request.item_key):
-                per_user.setdefault(user.id, []).append((request.title or document.short_name, request.number))
+                per_case.setdefault(case_id, {}).setdefault(user.id, []).append((request.title, request.number))
+    for case_id, per_user in per_case.items():
+        case = session.get(Case, case_id)
         for user_id, documents in per_user.items():
             title, body = messages.documents_issued(case, documents)
             notify(session.get(User, user_id), "dokumen", title, body, case=case)
