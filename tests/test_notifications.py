@@ -248,3 +248,20 @@ def test_signed_and_numbered_documents_reach_those_they_are_addressed_to(app, db
                                  .order_by(SignatureRequest.id)).all()
     assert all(numbers) and all(number in issued[0].body for number in numbers)
     assert issued[0].title == f"{case.number}: dokumen ditandatangani dan diberi nomor"
+
+
+def test_a_newly_named_signer_hears_of_the_documents_waiting_for_them(app, db):
+    cast = Cast()
+    kabag = cast.user("kabag")
+    case = engine.open_case("LIS", cast.user("lsp"), "Lisensi: undangan apresiasi", organisation=cast.organisation)
+    drive(case, cast, until="sign_apresiasi_invitation")
+    asked = db.session.scalars(select(Notification).where(Notification.kind == "penugasan")).one()
+    assert asked.user_id == kabag.id and "Penandatangan yang dipilih" in asked.body
+    kasek = make_user("kasek_penanda", ["kasek"])
+    engine.assign(case, "penandatangan", kasek, kabag)
+    db.session.commit()
+    told = [(n.kind, n.count) for n in db.session.scalars(select(Notification).where(Notification.user_id == kasek.id))
+            if n.kind != "akun"]
+    assert told == [("tanda_tangan", 1)]
+    db.session.refresh(asked)
+    assert asked.read_at is not None

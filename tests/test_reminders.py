@@ -141,3 +141,15 @@ def test_the_periodic_tasks_run_as_the_worker_runs_them(app, db):
 
     # Nothing open, nobody on the digest, nothing 90 days old: each task does nothing, without error.
     assert (sla_reminders.call_local(), daily_digest.call_local(), cleanup_notifications.call_local()) == (0, 0, 0)
+
+
+def test_supervisors_and_assigners_named_in_the_flow_files_are_real_roles():
+    from portal.flows.definition import ASSIGNED_BY, NAMED_ACTORS
+    from portal.flows.registry import FLOWS
+    from portal.flows.roles import INTERNAL_ROLES
+
+    supervised = [(flow.code, step.key, step.supervisor) for flow in FLOWS.values() for step in flow.steps
+                  if step.supervisor]
+    assert {role for _f, _s, role in supervised} <= set(INTERNAL_ROLES)
+    assert ("SKS", "paraf_kabag", "kasek") in supervised  # the Secretariat's letters escalate to the Kasek
+    assert set(ASSIGNED_BY) == set(NAMED_ACTORS) and set(ASSIGNED_BY.values()) <= set(INTERNAL_ROLES)

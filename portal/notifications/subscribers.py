@@ -25,7 +25,8 @@ PENDING = "notifications_pending"
 
 
 def _pending(session: Session) -> dict[str, list]:
-    return session.info.setdefault(PENDING, {"opened": [], "requests": [], "documents": [], "users": []})
+    return session.info.setdefault(PENDING, {"opened": [], "requests": [], "documents": [], "users": [],
+                                             "retargeted": []})
 
 
 def _session():
@@ -63,6 +64,7 @@ def _named(case, slot, user, work_items=(), **_):
     for work in work_items:
         if work.state == "open":
             _pending(_session())["opened"].append((work.id, None))
+            _pending(_session())["retargeted"].append((work.id, user.id))  # queued documents follow the signer
 
 
 @signals.step_closed.connect
@@ -119,6 +121,7 @@ def _write_notices(session):
         _users(session, pending["users"])
         _opened(session, pending["opened"])
         _requests(session, pending["requests"])
+        _retargeted(session, pending["retargeted"])
         _documents(session, pending["documents"])
         session.flush()
 
@@ -141,11 +144,11 @@ def _opened(session, entries):
         told = set()
         if return_event_id is not None:
             told |= _tell_returned(session, case, work, session.get(CaseEvent, return_event_id))
+        if step.named_actor and work.assignee_id is None:
+            _ask_for_assignment(case, work, step)
         if step.signs:
             continue  # the signer hears of the documents in the queue (one notice per batch)
         holders = holders_of(case, work)
-        if step.named_actor and work.assignee_id is None:
-            _ask_for_assignment(case, work, step)
         for user in holders:
             if user.id in told:
                 continue
@@ -191,6 +194,20 @@ def _requests(session, ids):
             per_signer[user_id] = per_signer.get(user_id, 0) + 1
     for user_id, count in per_signer.items():
         add_to_signature_notice(session.get(User, user_id), count)
+
+
+def _retargeted(session, entries):
+    """A newly named signer hears of the documents already waiting in the step (one notice)."""
+    from sqlalchemy import func
+
+    from portal.signing.models import SignatureRequest
+
+    for work_id, user_id in dict.fromkeys(entries):
+        count = session.scalar(select(func.count()).select_from(SignatureRequest).where(
+            SignatureRequest.work_item_id == work_id, SignatureRequest.signer_user_id == user_id,
+            SignatureRequest.state == "menunggu"))
+        if count:
+            add_to_signature_notice(session.get(User, user_id), count)
 
 
 def _documents(session, entries):
