@@ -53,6 +53,9 @@ def create_app(config=None) -> Flask:
     errors.init_errors(app)
     templating.init_templating(app)
     _register_areas(app)
+    from portal.forms.registry import init_forms
+
+    init_forms(app)  # a flow step naming an unknown form stops the start here
 
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies:
@@ -100,7 +103,7 @@ def _register_areas(app: Flask) -> None:
 
 
 def _check_declarations() -> None:
-    """Names the flow files borrow from other areas exist there (templates, series, forms, effects)."""
+    """Names the flow files borrow from other areas exist there (templates, series, effect handlers)."""
     from portal.cases.drafts import TEMPLATES
     from portal.cases.signals import handled_effects
     from portal.flows.definition import EFFECTS
@@ -108,5 +111,4 @@ def _check_declarations() -> None:
     from portal.flows.validation import check_references
     from portal.numbering.formats import SERIES
 
-    check_references(FLOWS.values(), templates=TEMPLATES, series=SERIES, forms=(),
-                     effects=handled_effects(EFFECTS))
+    check_references(FLOWS.values(), templates=TEMPLATES, series=SERIES, effects=handled_effects(EFFECTS))

@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from portal import storage
 from portal.calendar.services import seed_default_holidays
 from portal.cases import engine
 from portal.cases.models import Case, DocumentVersion, WorkItem
 from portal.correspondence import monitoring, services
-from portal.correspondence.services import Disposition, IncomingLetter, OutgoingDraft, Upload
+from portal.correspondence.services import IncomingLetter, OutgoingDraft, Upload
 from portal.numbering.models import NumberSeries
 from tests.conftest import login, make_user
 from tests.factories import sample_pdf
@@ -62,6 +63,12 @@ def letter(**changes) -> IncomingLetter:
                   matter="umum", addressed_to="kasek")
     values.update(changes)
     return IncomingLetter(**values)
+
+
+def sheet_fields(*, instructions, units, due, note="") -> MultiDict:
+    """The Lembar Disposisi as the browser submits it (the step form "disposisi")."""
+    return MultiDict([*(("instructions", i) for i in instructions), *(("units", u) for u in units),
+                      ("note", note), ("due", due.isoformat())])
 
 
 def scan() -> Upload:
@@ -304,7 +311,7 @@ def test_secret_letters_are_seen_only_by_their_addressees_and_phu(app, db, offic
         assert secret.number in client.get("/surat/?q=R-77").get_data(as_text=True)
 
     # The disposition's target units become addressees too.
-    services.dispose(secret, office["kasek"], Disposition(instructions=["Koordinasikan"], units=["koor_sdm"],
+    services.dispose(secret, office["kasek"], sheet_fields(instructions=["Koordinasikan"], units=["koor_sdm"],
                                                           due=date(2026, 3, 12)), now=wib(2026, 3, 10, 11))
     db.session.commit()
     assert office.client("koor_sdm").get(f"/surat/{secret.number}").status_code == 200
@@ -483,7 +490,7 @@ def test_monitoring_judges_each_letter_against_its_sla(app, db, office):
 
     assert state(sm, wib(2026, 3, 9, 14)).sla_state == "berisiko"
     assert state(sm, wib(2026, 3, 9, 16)).sla_state == "terlambat"
-    services.dispose(sm, office["kasek"], Disposition(instructions=["Untuk diketahui"], units=["phu"],
+    services.dispose(sm, office["kasek"], sheet_fields(instructions=["Untuk diketahui"], units=["phu"],
                                                       due=date(2026, 3, 11)), now=wib(2026, 3, 9, 13))
     db.session.commit()
     assert state(sm, wib(2026, 3, 10, 9)).sla_state == "tepat"

@@ -64,9 +64,9 @@ def test_a_signed_document_without_signer_or_draft_stops_the_flow_from_loading()
         validate_flow(replace(flow, documents=upload_with_series))
 
 
-def test_unknown_template_series_form_or_effect_handler_is_refused_at_start_up():
+def test_unknown_template_series_or_effect_handler_is_refused_at_start_up():
     flow = FLOWS["LIS"]
-    names = dict(templates=TEMPLATES, series=SERIES, forms=(), effects={e for s in flow.steps for e in s.effects})
+    names = dict(templates=TEMPLATES, series=SERIES, effects={e for s in flow.steps for e in s.effects})
     check_references([flow], **names)  # the real declarations pass
     missing_template = tuple(replace(d, template="tidak_ada") if d.code == "D3" else d for d in flow.documents)
     with pytest.raises(FlowDefinitionError, match="template 'tidak_ada'"):

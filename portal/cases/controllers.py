@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -13,6 +15,9 @@ from portal.cases.models import DocumentVersion, WorkItem
 from portal.core.access import AUTHENTICATED, allow
 from portal.extensions import db, htmx
 from portal.flows.diagram import legend, render_flow_svg
+from portal.forms import services as step_forms
+from portal.forms.base import FormInvalid
+from portal.forms.registry import form_for
 from portal.flows.registry import FLOWS, get_flow
 from portal.flows.roles import INTERNAL_ROLES
 
@@ -70,7 +75,7 @@ def new_case():
     return render_template("cases/new.html", flows=flows, form=form, error=None)
 
 
-def _case_context(case, error: str | None = None):
+def _case_context(case, error: str | None = None, forms: dict | None = None):
     flow = get_flow(case.flow_code)
     open_work = engine.open_work(case)
     mine = []
@@ -78,6 +83,10 @@ def _case_context(case, error: str | None = None):
         actions = engine.actions_for(current_user, case, work)
         if actions or (services.is_internal(current_user) and flow.step(work.step_key).named_actor):
             mine.append((work, flow.step(work.step_key), actions))
+    # Steps that declare a form show it to whoever may fill it in (a re-displayed one keeps its input).
+    filled = {work.id: (forms or {}).get(work.id) or step_forms.blank_form(case, work, current_user)
+              for work, step, _ in mine
+              if step.form and form_for(step).may_fill(current_user, case, work)}
     documents = engine.latest_documents(case)
     all_versions = db.session.scalars(
         db.select(DocumentVersion).where(DocumentVersion.case_id == case.id)
@@ -90,7 +99,8 @@ def _case_context(case, error: str | None = None):
         diagram=render_flow_svg(flow, current=set(case.active_steps), done=engine.done_steps(case)),
         legend=legend(flow), candidates=services.candidates_for, items={i.id: i for i in case.items},
         due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
-        draftable=lambda code: can_generate(case, code),
+        draftable=lambda code: can_generate(case, code), step_forms=filled,
+        form_codes={step.produces[0] for _, step, _ in mine if step.form},
     )
 
 
@@ -103,9 +113,9 @@ def _due_info(open_work):
             for w in open_work if w.due_at}
 
 
-def _render_case(case, error: str | None = None, status: int = 200):
+def _render_case(case, error: str | None = None, status: int = 200, forms: dict | None = None):
     template = "cases/_case_body.html" if htmx else "cases/case.html"
-    return render_template(template, **_case_context(case, error)), status
+    return render_template(template, **_case_context(case, error, forms)), status
 
 
 @bp.get("/kasus/<number>")
@@ -114,27 +124,29 @@ def show(number: str):
     return _render_case(services.load_case_for(current_user, number))
 
 
-def _perform(case, done_message: str | None, operation):
-    """Run one operation of the case page: a refusal rolls back and shows its message with its
-    status; success commits once and answers with the refreshed case (HTMX) or a redirect."""
-    try:
-        operation()
-    except engine.CaseError as exc:
-        db.session.rollback()
-        return _render_case(case, exc.message, exc.status)
-    db.session.commit()
-    if not htmx:
-        if done_message:
-            flash(done_message, "success")
-        return redirect(url_for("cases.show", number=case.number))
-    return _render_case(case)
-
-
 def _work_of(case, work_id: int) -> WorkItem:
     work = db.session.get(WorkItem, work_id)
     if work is None or work.case_id != case.id:
         abort(404)
     return work
+
+
+def _perform(case, operation: Callable[[], object], success: str, *, work: WorkItem | None = None):
+    """One commit per request: a refusal rolls back and shows the case again saying why (a refused
+    step form keeps what was typed); success commits, then a fragment (HTMX) or a redirect."""
+    try:
+        operation()
+    except FormInvalid as exc:
+        db.session.rollback()
+        return _render_case(case, " ".join(exc.errors), 422, forms={work.id: exc.form} if work else None)
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return _render_case(case, exc.message, exc.status)
+    db.session.commit()
+    if not htmx:
+        flash(success, "success")
+        return redirect(url_for("cases.show", number=case.number))
+    return _render_case(case)
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/unggah")
@@ -146,9 +158,13 @@ def upload(number: str, work_id: int):
     code = request.form.get("code", "")
     if upload_file is None or not upload_file.filename:
         return _render_case(case, "Pilih berkas PDF yang akan diunggah.", 422)
+    step = get_flow(case.flow_code).step(work.step_key)
+    if step.form and code == form_for(step).document_code(step):
+        return _render_case(case, f"{code} dibuat dari formulir {form_for(step).title}; isi formulirnya.", 422)
     data = upload_file.read(storage.MAX_DOCUMENT_BYTES + 1)
-    return _perform(case, "Dokumen diunggah.", lambda: engine.upload_document(
-        case, code, upload_file.filename, data, current_user, work=work, note=request.form.get("note")))
+    return _perform(case, lambda: engine.upload_document(case, code, upload_file.filename, data, current_user,
+                                                         work=work, note=request.form.get("note")),
+                    "Dokumen diunggah.")
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/draf")
@@ -158,8 +174,33 @@ def generate_draft(number: str, work_id: int):
 
     case = services.load_case_for(current_user, number)
     work = _work_of(case, work_id)
-    return _perform(case, "Draf dibuat dari templat.",
-                    lambda: make_draft(case, work, request.form.get("code", ""), current_user))
+    return _perform(case, lambda: make_draft(case, work, request.form.get("code", ""), current_user),
+                    "Draf dibuat dari templat.")
+
+
+@bp.post("/kasus/<number>/kerja/<int:work_id>/formulir")
+@allow(AUTHENTICATED)
+def submit_form(number: str, work_id: int):
+    """The step's form (access rule of its component): stored and rendered into the step's document."""
+    case = services.load_case_for(current_user, number)
+    work = _work_of(case, work_id)
+    return _perform(case, lambda: step_forms.submit(case, work, request.form, current_user),
+                    "Formulir tersimpan; dokumennya diperbarui.", work=work)
+
+
+@bp.post("/kasus/<number>/kerja/<int:work_id>/formulir/draf")
+@allow(AUTHENTICATED)
+def save_form_draft(number: str, work_id: int):
+    """Autosave of a long step form while it is filled in (HTMX, answers a status line)."""
+    case = services.load_case_for(current_user, number)
+    work = _work_of(case, work_id)
+    try:
+        saved_at = step_forms.save_draft(case, work, request.form, current_user)
+    except engine.CaseError as exc:
+        db.session.rollback()
+        return render_template("forms/_autosave_status.html", error=exc.message), exc.status
+    db.session.commit()
+    return render_template("forms/_autosave_status.html", saved_at=saved_at)
 
 
 @bp.post("/kasus/<number>/kerja/<int:work_id>/tindakan")
@@ -167,9 +208,9 @@ def generate_draft(number: str, work_id: int):
 def act(number: str, work_id: int):
     case = services.load_case_for(current_user, number)
     _work_of(case, work_id)
-    return _perform(case, "Tindakan tercatat.", lambda: engine.act(
+    return _perform(case, lambda: engine.act(
         case, work_id, request.form.get("action", ""), current_user, reason=request.form.get("reason"),
-        expected_version=request.form.get("version", type=int)))
+        expected_version=request.form.get("version", type=int)), "Tindakan tercatat.")
 
 
 @bp.post("/kasus/<number>/tugaskan")
@@ -179,7 +220,8 @@ def assign(number: str):
     person = db.session.get(User, request.form.get("user_id", type=int) or 0)
     if person is None:
         return _render_case(case, "Pilih orang yang ditugaskan.", 422)
-    return _perform(case, None, lambda: engine.assign(case, request.form.get("slot", ""), person, current_user))
+    return _perform(case, lambda: engine.assign(case, request.form.get("slot", ""), person, current_user),
+                    f"Ditugaskan kepada {person.full_name}.")
 
 
 @bp.get("/kasus/<number>/dokumen/<int:version_id>")

@@ -18,11 +18,14 @@ from portal.correspondence import forms, letters, screens, services
 from portal.correspondence import monitoring as sla
 from portal.correspondence.blueprint import bp
 from portal.correspondence.chart import sla_chart_svg
-from portal.correspondence.forms import FormInvalid
+from portal.correspondence.disposition import DispositionForm
+from portal.correspondence.forms import FollowUpForm, IncomingLetterForm, OutgoingDraftForm
 from portal.correspondence.letters import MAIL_FLOWS
 from portal.documents.pdf import render_pdf
 from portal.extensions import db, htmx
 from portal.flows.roles import INTERNAL_ROLES
+from portal.forms import services as step_forms
+from portal.forms.base import FormInvalid
 from portal.flows.surat_keluar_sekretariat import UNIT_PENGONSEP
 from portal.flows.surat_masuk import UNIT_TUJUAN
 from portal.numbering.formats import CLASSIFICATIONS
@@ -105,14 +108,20 @@ def sla_chart():
 @allow("phu")
 def register():
     now = utcnow()
-    context = dict(form=request.form, errors=[], due_hint=work_calendar().due_disposition(now), today=_today(),
-                   **_choices())
+    form = IncomingLetterForm(request.form if request.method == "POST" else None, today=_today(),
+                              data=None if request.method == "POST" else {"received_on": _today()})
+    context = dict(form=form, errors=[], due_hint=work_calendar().due_disposition(now), today=_today(), **_choices())
     if request.method == "GET":
         return render_template("correspondence/register.html", **context)
     try:
-        letter = forms.incoming_letter(request.form, _today())
-        scan = forms.read_upload(request.files.get("scan"), "Pindaian surat", required=True)
-        case = services.register_incoming(letter, scan, current_user, now=now,
+        messages = [] if form.validate() else form.messages()
+        scan_file = request.files.get("scan")
+        if scan_file is None or not scan_file.filename:
+            messages.append("Pindaian surat: pilih berkas PDF.")
+        if messages:
+            raise FormInvalid(messages, form)
+        scan = forms.read_upload(scan_file, "Pindaian surat", required=True)
+        case = services.register_incoming(form.letter(), scan, current_user, now=now,
                                           attachments=forms.read_uploads(request.files.getlist("attachments")))
     except FormInvalid as exc:
         db.session.rollback()
@@ -144,14 +153,16 @@ def new_outgoing():
     flow_code = request.values.get("jenis", "")
     flow_code = flow_code if flow_code in kinds else kinds[0]
     reply_to = request.values.get("balasan", "")
-    context = dict(form=request.form, errors=[], kinds=kinds, flow_code=flow_code, reply_to=reply_to,
-                   **_choices())
-    if request.method == "GET":
+    posted = request.method == "POST"
+    upload = forms.read_upload(request.files.get("konsep"), "Konsep surat") if posted else None
+    form = OutgoingDraftForm(request.form if posted else None, flow_code=flow_code, uploaded=upload is not None,
+                             data=None if posted else {"reply_to": reply_to})
+    context = dict(form=form, errors=[], kinds=kinds, flow_code=flow_code, reply_to=reply_to, **_choices())
+    if not posted:
         return render_template("correspondence/outgoing_new.html", **context)
     try:
-        upload = forms.read_upload(request.files.get("konsep"), "Konsep surat")
-        draft = forms.outgoing_draft(request.form, flow_code=flow_code, uploaded=upload is not None)
-        case = services.draft_outgoing(flow_code, draft, current_user, upload=upload,
+        form.check()
+        case = services.draft_outgoing(flow_code, form.draft(), current_user, upload=upload,
                                        attachments=forms.read_uploads(request.files.getlist("attachments")))
         if request.form.get("then") == "ajukan" and flow_code == "SKS":
             services.submit_draft(case, current_user)
@@ -175,11 +186,29 @@ def _letter(number: str) -> Case:
     return case
 
 
-def _render_letter(case: Case, *, errors: list[str] | None = None, message: str = "", status: int = 200):
-    context = dict(screens.letter_context(case, current_user, utcnow()), errors=errors or [], message=message,
-                   form=request.form if errors else {}, default_due=services.default_follow_up_due(),
-                   today=_today(), can_draft_reply=bool(current_user.role_codes & set(UNIT_PENGONSEP)),
-                   **_choices())
+# The forms of the letter page (the ones this user may fill in are shown), by the key a refused
+# submission re-displays them under.
+FORM_KEYS = {IncomingLetterForm: "incoming", DispositionForm: "disposition", OutgoingDraftForm: "draft",
+             FollowUpForm: "follow_up"}
+
+
+def _letter_forms(case: Case) -> dict:
+    return {"incoming": IncomingLetterForm.of_case(case, today=_today()) if case.flow_code == "SM" else None,
+            "draft": OutgoingDraftForm.of_case(case) if case.flow_code in letters.OUTGOING_FLOWS else None,
+            "follow_up": FollowUpForm()}
+
+
+def _render_letter(case: Case, *, errors: list[str] | None = None, message: str = "", status: int = 200,
+                   form=None):
+    context = screens.letter_context(case, current_user, utcnow())
+    letter_forms = _letter_forms(case)
+    work = context["mine"].get("disposisi")
+    letter_forms["disposition"] = step_forms.blank_form(case, work, current_user) if work else None
+    if form is not None:
+        letter_forms[FORM_KEYS[type(form)]] = form
+    context.update(errors=errors or [], message=message, forms=letter_forms, disposition_form=letter_forms["disposition"],
+                   raw=request.form if errors else {}, today=_today(),
+                   can_draft_reply=bool(current_user.role_codes & set(UNIT_PENGONSEP)), **_choices())
     template = "correspondence/_letter_body.html" if htmx else "correspondence/letter.html"
     return render_template(template, **context), status
 
@@ -196,7 +225,7 @@ def _perform(number: str, operation: Callable[[Case], object], success: str):
         operation(case)
     except FormInvalid as exc:
         db.session.rollback()
-        return _render_letter(case, errors=exc.errors, status=422)
+        return _render_letter(case, errors=exc.errors, status=422, form=exc.form)
     except CaseError as exc:
         db.session.rollback()
         return _render_letter(case, errors=[exc.message], status=exc.status)
@@ -220,9 +249,10 @@ def route(number: str):
 @allow("phu")
 def correct(number: str):
     def operation(case):
-        letter = forms.incoming_letter(request.form, _today())
+        form = IncomingLetterForm(request.form, today=_today())
+        form.check()
         scan = forms.read_upload(request.files.get("scan"), "Pindaian surat")
-        services.correct_registration(case, letter, current_user, scan=scan)
+        services.correct_registration(case, form.letter(), current_user, scan=scan)
 
     return _perform(number, operation, "Pencatatan diperbaiki dan surat diarahkan kembali.")
 
@@ -230,7 +260,7 @@ def correct(number: str):
 @bp.post("/<number>/disposisi")
 @allow("kasek", "ketua")
 def dispose(number: str):
-    return _perform(number, lambda case: services.dispose(case, current_user, forms.disposition(request.form)),
+    return _perform(number, lambda case: services.dispose(case, current_user, request.form),
                     "Disposisi dikirim; lembar disposisi tersimpan.")
 
 
@@ -252,10 +282,12 @@ def disposition_sheet(number: str):
 @bp.post("/<number>/tindak-lanjut")
 @allow(*UNIT_TUJUAN)
 def follow_up(number: str):
-    form = request.form
-    return _perform(number, lambda case: services.record_follow_up(
-        case, current_user, note=form.get("note", "")[:2000], archive=form.get("then") == "arsip"),
-        "Tindak lanjut dicatat.")
+    def operation(case):
+        form = FollowUpForm(request.form)
+        form.check()
+        services.record_follow_up(case, current_user, note=form.note.data or "", archive=form.then.data == "arsip")
+
+    return _perform(number, operation, "Tindak lanjut dicatat.")
 
 
 @bp.post("/<number>/arsip")
@@ -276,8 +308,9 @@ def send_back(number: str):
 def revise(number: str):
     def operation(case):
         upload = forms.read_upload(request.files.get("konsep"), "Konsep surat")
-        draft = forms.outgoing_draft(request.form, flow_code=case.flow_code, uploaded=upload is not None)
-        services.revise_draft(case, current_user, draft, upload=upload)
+        form = OutgoingDraftForm(request.form, flow_code=case.flow_code, uploaded=upload is not None)
+        form.check()
+        services.revise_draft(case, current_user, form.draft(), upload=upload)
         if request.form.get("then") == "ajukan" and case.flow_code == "SKS":
             services.submit_draft(case, current_user)
 

@@ -7,18 +7,16 @@ from datetime import date, datetime
 
 from portal.accounts.models import User
 from portal.audit.services import record
-from portal.calendar.services import work_calendar
 from portal.cases import engine
 from portal.cases.engine import CaseError
 from portal.cases.models import Case, DocumentVersion
 from portal.core.dates import format_datetime_id
 from portal.correspondence import letters
 from portal.correspondence.common import (
-    Upload, at_15_wib, check_uploads, now_or, open_work_at, require_actor, store_attachments, update_facts, wib_date,
+    Upload, check_uploads, now_or, open_work_at, require_actor, store_attachments, update_facts, wib_date,
 )
-from portal.correspondence.letters import ADDRESSEES, DISPOSITION_UNITS, INSTRUCTIONS, MATTERS, SECTION_ROLE, SIFAT
-from portal.documents.contexts import DisposisiContext, Signatory
-from portal.documents.pdf import render_pdf
+from portal.correspondence.letters import ADDRESSEES, MATTERS, SECTION_ROLE
+from portal.forms import services as step_forms
 
 
 @dataclass(frozen=True)
@@ -35,14 +33,6 @@ class IncomingLetter:
     matter: str
     addressed_to: str = "kasek"
     summary: str = ""
-
-
-@dataclass(frozen=True)
-class Disposition:
-    instructions: list[str]
-    units: list[str]
-    due: date
-    note: str = ""
 
 
 def register_incoming(letter: IncomingLetter, scan: Upload, actor: User, *,
@@ -123,68 +113,17 @@ def correct_registration(case: Case, letter: IncomingLetter, actor: User, *, sca
     route_incoming(case, actor, matter=letter.matter, addressed_to=letter.addressed_to, now=now)
 
 
-def default_follow_up_due(now: datetime | None = None) -> date:
-    """The follow-up's due date when the disposition names none (the flow's assumed 2 Hr)."""
-    return wib_date(work_calendar().due_hr(now_or(now), 2))
-
-
-def dispose(case: Case, actor: User, disposition: Disposition, *, now: datetime | None = None) -> DocumentVersion:
-    """The Kasek (or Ketua) disposes: instruction, target unit(s), due date; prints the lembar
-    disposisi and sends the letter to the first unit named (the others read it)."""
+def dispose(case: Case, actor: User, formdata, *, now: datetime | None = None) -> DocumentVersion:
+    """The Kasek (or Ketua) fills in the Lembar Disposisi (the step form "disposisi": instructions,
+    target unit(s), due date), which prints the sheet into slot DISPOSISI, and sends the letter on
+    to the first unit named (the others read it). Invalid input raises FormInvalid, nothing stored."""
     now = now_or(now)
     work = open_work_at(case, "disposisi")
-    require_actor(case, work, actor)
-    units = [u for u in dict.fromkeys(disposition.units) if u]
-    if not units:
-        raise CaseError("Pilih sedikitnya satu unit tujuan disposisi.")
-    unknown = [u for u in units if u not in DISPOSITION_UNITS]
-    if unknown:
-        raise CaseError("Unit tujuan disposisi tidak dikenal.")
-    if not disposition.instructions and not disposition.note.strip():
-        raise CaseError("Isi instruksi disposisi: centang sedikitnya satu atau tulis catatan.")
-    calendar = work_calendar()
-    if disposition.due < wib_date(now):
-        raise CaseError("Batas waktu tindak lanjut tidak boleh sebelum hari ini.")
-    if not calendar.is_working_day(disposition.due):
-        raise CaseError("Batas waktu tindak lanjut harus hari kerja (bukan Sabtu, Minggu atau hari libur).")
-    facts = {"instructions": list(disposition.instructions), "units": units, "note": disposition.note.strip(),
-             "due": disposition.due.isoformat(), "by": actor.id, "by_name": actor.full_name,
-             "by_role": "ketua" if "ketua" in actor.role_codes and "kasek" not in actor.role_codes else "kasek",
-             "at": now.isoformat()}
-    overrides = dict(letters.facts(case).get("due_overrides", {}))
-    overrides["follow_up"] = at_15_wib(disposition.due).isoformat()
-    update_facts(case, disposition=facts, due_overrides=overrides)
-    _add_reader_roles(case, units)
-    person = letters.first_holder(units[0])
-    if person is not None:
-        engine.assign(case, "unit_tujuan", person, actor)
-    pdf = render_pdf("lembar_disposisi", disposition_sheet(case)).data
-    agenda = letters.facts(case).get("agenda_number", case.number).replace("/", "-")
-    version = engine.upload_document(case, "DISPOSISI", f"lembar-disposisi-{agenda}.pdf", pdf, actor, work=work)
-    summary = "; ".join([*disposition.instructions, disposition.note.strip()]).strip("; ")
+    submitted = step_forms.submit(case, work, formdata, actor, now=now, today=wib_date(now))
+    given = submitted.record
+    summary = "; ".join([*given.instructions, given.note]).strip("; ")
     engine.act(case, work.id, "submit", actor, reason=summary or None, now=now)
-    record("correspondence.dispose", case, actor=actor, detail={"units": units, "due": facts["due"]})
-    return version
-
-
-def disposition_sheet(case: Case) -> DisposisiContext:
-    """The lembar disposisi of a letter: filled in once disposed, blank boxes before that."""
-    data = letters.facts(case)
-    given = data.get("disposition", {})
-    role = given.get("by_role", data.get("addressed_to", "kasek"))
-    signer = Signatory(jabatan="Ketua," if role == "ketua" else "Kepala Sekretariat,",
-                       nama=given.get("by_name", ""))
-    return DisposisiContext(
-        nomor_agenda=data.get("agenda_number", case.number), tanggal_diterima=letters.parse_day(data["received_on"]),
-        asal_surat=data.get("sender", ""), nomor_surat=data.get("their_number", ""),
-        tanggal_surat=letters.parse_day(data["their_date"]), perihal=case.title,
-        sifat=SIFAT.get(data.get("sifat", "biasa"), "Biasa"),
-        diteruskan_kepada=[DISPOSITION_UNITS[u] for u in given.get("units", []) if u in DISPOSITION_UNITS],
-        instruksi=list(given.get("instructions", [])), catatan=given.get("note", ""),
-        batas_waktu=letters.parse_day(given.get("due")),
-        tanggal_disposisi=wib_date(letters.parse_moment(given["at"])) if given.get("at") else None,
-        penandatangan=signer, unit_pilihan=tuple(DISPOSITION_UNITS.values()), instruksi_pilihan=INSTRUCTIONS,
-    )
+    return submitted.document
 
 
 def record_follow_up(case: Case, actor: User, *, note: str, archive: bool = True,

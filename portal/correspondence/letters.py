@@ -1,5 +1,6 @@
 """What a letter is, read from its case: the facts the mail screens captured (kept in `case.data`),
-the agency's vocabulary for them, and the letter's state in words ("Menunggu tanda tangan Ketua").
+the agency's vocabulary for them, and the letter's state in words ("Menunggu tanda tangan Ketua",
+worded by each step's `status` in the flow declaration).
 
 Letters are cases of the three mail flows: SM (Surat Masuk), SKS (Surat Keluar dari Sekretariat)
 and SKA (Surat Keluar dari Anggota BNSP). Nothing here writes.
@@ -14,6 +15,7 @@ from portal.accounts.models import User, UserRole
 from portal.cases.models import Case, WorkItem
 from portal.core.dates import format_date_id, to_wib
 from portal.extensions import db
+from portal.flows.registry import get_flow
 from portal.numbering.formats import CLASSIFICATIONS
 
 MAIL_FLOWS: dict[str, str] = {
@@ -58,21 +60,6 @@ INSTRUCTIONS: tuple[str, ...] = (
     "Arsipkan",
 )
 
-# The letter's state in words, by flow and open step; "{signer}" is the chosen signer.
-STEP_STATES: dict[tuple[str, str], str] = {
-    ("SM", "register"): "Dicatat PHU",
-    ("SM", "route"): "Menunggu pengarahan PHU",
-    ("SM", "disposisi"): "Menunggu disposisi {disposer}",
-    ("SM", "follow_up"): "Tindak lanjut oleh {unit}",
-    ("SM", "archive"): "Menunggu arsip",
-    ("SKS", "konsep"): "Konsep",
-    ("SKS", "paraf_kabag"): "Menunggu paraf Kepala Bagian",
-    ("SKS", "paraf_kasek"): "Menunggu paraf Kepala Sekretariat",
-    ("SKS", "sign"): "Menunggu tanda tangan {signer}",
-    ("SKS", "dispatch"): "Menunggu penomoran & pengiriman PHU",
-    ("SKA", "konsep_sign"): "Konsep, menunggu tanda tangan {signer}",
-    ("SKA", "dispatch"): "Menunggu penomoran & pengiriman PHU",
-}
 CLOSED_STATES: dict[str, str] = {"SM": "Selesai & diarsipkan", "SKS": "Terkirim", "SKA": "Terkirim"}
 
 
@@ -146,20 +133,22 @@ def signer_label(case: Case) -> str:
 
 
 def state_text(case: Case, open_steps: list[str]) -> str:
-    """E.g. "Menunggu tanda tangan Ketua (Dr. Ketua BNSP)"; "Dikembalikan: konsep" after a return."""
+    """E.g. "Menunggu tanda tangan Ketua (Dr. Ketua BNSP)", from the open steps' declared `status`
+    ({signer}, {disposer}, {unit} filled in); "Dikembalikan untuk perbaikan konsep" after a return."""
     if case.state != "berjalan":
         return CLOSED_STATES.get(case.flow_code, case.state_label) if case.state == "selesai" else case.state_label
     if not open_steps:
         return case.state_label
     data = facts(case)
+    flow = get_flow(case.flow_code)
     texts = []
     for step_key in open_steps:
-        template = STEP_STATES.get((case.flow_code, step_key), step_key)
-        unit = data.get("disposition", {}).get("units", []) or [data.get("routed_to", "")]
+        step = flow.step(step_key)
+        template = step.status or step.title
         text = template.format(
             signer=signer_label(case) if "{signer}" in template else "",
             disposer=ADDRESSEES.get(data.get("addressed_to", "kasek"), "Kepala Sekretariat"),
-            unit=DISPOSITION_UNITS.get(unit[0], "unit tujuan") if unit and unit[0] else "unit tujuan",
+            unit=DISPOSITION_UNITS.get(data.get("routed_to", ""), "unit tujuan"),
         )
         if step_key in DRAFT_STEPS and "dikembalikan" in (case.flags or []):
             text = "Dikembalikan untuk perbaikan konsep"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from portal.cases.engine import CaseError
 from portal.correspondence.common import Upload, check_uploads, clean_filename, return_letter
+from portal.correspondence.disposition import default_follow_up_due, disposition_sheet
 from portal.correspondence.incoming import (
-    Disposition, IncomingLetter, archive_letter, correct_registration, default_follow_up_due, dispose,
-    disposition_sheet, record_follow_up, register_incoming, route_incoming,
+    IncomingLetter, archive_letter, correct_registration, dispose, record_follow_up, register_incoming, route_incoming,
 )
 from portal.correspondence.outgoing import (
     DISPATCH_CHANNELS, OutgoingDraft, choose_signer, dispatch_letter, draft_outgoing, placeholder_number,
@@ -20,7 +20,7 @@ from portal.correspondence.outgoing import (
 )
 
 __all__ = [
-    "DISPATCH_CHANNELS", "CaseError", "Disposition", "IncomingLetter", "OutgoingDraft", "Upload", "archive_letter",
+    "DISPATCH_CHANNELS", "CaseError", "IncomingLetter", "OutgoingDraft", "Upload", "archive_letter",
     "check_uploads", "choose_signer", "clean_filename", "correct_registration", "default_follow_up_due",
     "dispatch_letter", "dispose", "disposition_sheet", "draft_outgoing", "placeholder_number", "record_follow_up",
     "register_incoming", "render_draft", "return_letter", "review_draft", "revise_draft", "route_incoming",

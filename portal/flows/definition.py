@@ -249,6 +249,8 @@ class Step:
     form: str | None = None
     status: str | None = None
     transitions: tuple[Transition, ...] = ()
+    form: str | None = None
+    status: str | None = None
 
     def transition(self, key: str) -> Transition | None:
         return next((t for t in self.transitions if t.key == key), None)

@@ -29,12 +29,14 @@ SURAT_KELUAR_ANGGOTA = Flow(
             key="konsep_sign", title="Konsep & tanda tangan",
             roles=("anggota",), lane="WAKA / Anggota BNSP", named_actor="penandatangan",
             produces=("KONSEP",), signs=("SURAT_TTD",), sla=SLA.none(),
+            status="Konsep, menunggu tanda tangan {signer}",
             transitions=(advance("dispatch", "Tanda tangani & kirim ke PHU"),),
         ),
         Step(
             key="dispatch", title="Penomoran & kirim",
             roles=("phu",), lane="PHU", supervisor="kasek",
             requires=("SURAT_TTD",), numbers=("SURAT_TTD",), produces=("BUKTI_KIRIM",), sla=SLA.ts(),
+            status="Menunggu penomoran & pengiriman PHU",
             transitions=(
                 advance(END_OK, "Beri nomor & kirim", key="dispatch"),
                 send_back("konsep_sign", "Kembalikan ke pengirim"),

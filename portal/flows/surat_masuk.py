@@ -30,12 +30,14 @@ SURAT_MASUK = Flow(
             key="register", title="Terima & catat surat masuk",
             roles=("phu",), lane="PHU", supervisor="kasek",
             produces=("SURAT",), sla=SLA.ts(), effects=("assign_agenda_number",),
+            status="Dicatat PHU",
             transitions=(advance("route", "Catat ke agenda"),),
         ),
         Step(
             key="route", title="Arahkan surat",
             roles=("phu",), lane="PHU", supervisor="kasek",
             requires=("SURAT",), sla=SLA.ts(),
+            status="Menunggu pengarahan PHU",
             transitions=(
                 advance("follow_up", "Langsung ke bagian (Lisensi / Askom)", key="route_section"),
                 advance("disposisi", "Ajukan untuk disposisi", key="route_disposition"),
@@ -46,6 +48,7 @@ SURAT_MASUK = Flow(
             key="disposisi", title="Disposisi",
             roles=("kasek", "ketua"), lane="Kasek / Ketua", named_actor="penerima_disposisi",
             requires=("SURAT",), produces=("DISPOSISI",), sla=SLA.disposition(),
+            form="disposisi", status="Menunggu disposisi {disposer}",
             transitions=(
                 advance("follow_up", "Kirim disposisi"),
                 send_back("route", "Kembalikan ke PHU"),
@@ -55,6 +58,7 @@ SURAT_MASUK = Flow(
             key="follow_up", title="Tindak lanjut",
             roles=UNIT_TUJUAN, lane="Unit tujuan", supervisor="kasek", named_actor="unit_tujuan",
             produces=("TINDAK_LANJUT",), sla=SLA.per_disposition(default_days=2),
+            status="Tindak lanjut oleh {unit}",
             transitions=(
                 advance("archive", "Tindak lanjut selesai"),
                 send_back("route", "Bukan untuk unit ini, kembalikan ke PHU"),
@@ -63,6 +67,7 @@ SURAT_MASUK = Flow(
         Step(
             key="archive", title="Selesai & arsip",
             roles=UNIT_TUJUAN, lane="PHU", supervisor="kasek", named_actor="unit_tujuan",
+            status="Menunggu arsip",
             transitions=(advance(END_OK, "Arsipkan", key="archive"),),
         ),
     ),

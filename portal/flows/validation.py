@@ -263,10 +263,11 @@ def _check_declarations(flow: Flow) -> None:
 
 
 def check_references(flows: Iterable[Flow], *, templates: Iterable[str], series: Iterable[str],
-                     forms: Iterable[str], effects: Iterable[str]) -> None:
-    """Names a declaration borrows from other areas (draft templates, number series, step forms,
-    effect handlers) must exist there; checked when the app starts, once every area is loaded."""
-    templates, series, forms, effects = set(templates), set(series), set(forms), set(effects)
+                     effects: Iterable[str]) -> None:
+    """Names a declaration borrows from other areas (draft templates, number series, effect
+    handlers) must exist there; checked when the app starts, once every area is loaded. Step forms
+    are checked by their registry (portal.forms.registry.check_forms)."""
+    templates, series, effects = set(templates), set(series), set(effects)
     for flow in flows:
         for document in flow.documents:
             if document.template and document.template not in templates:
@@ -274,8 +275,6 @@ def check_references(flows: Iterable[Flow], *, templates: Iterable[str], series:
             if document.series and document.series not in series:
                 _fail(flow, None, f"document {document.code!r}: number series {document.series!r} does not exist")
         for step in flow.steps:
-            if step.form and step.form not in forms:
-                _fail(flow, step, f"form {step.form!r} is not registered")
             for effect in step.effects:
                 if effect not in effects:
                     _fail(flow, step, f"effect {effect!r} has no handler")
