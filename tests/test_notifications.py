@@ -265,3 +265,35 @@ def test_a_newly_named_signer_hears_of_the_documents_waiting_for_them(app, db):
     assert told == [("tanda_tangan", 1)]
     db.session.refresh(asked)
     assert asked.read_at is not None
+
+
+def test_certificates_signed_in_two_batches_make_one_notice_for_the_lsp_and_one_per_participant(app, db):
+    from portal.signing import queue
+    from portal.signing.setup import ensure_dev_signing
+    from portal.signing.tasks import dispatch_batch
+
+    ensure_dev_signing()
+    cast = Cast()
+    lsp, ketua = cast.user("lsp"), cast.user("ketua")
+    case = engine.open_case("RCC", lsp, "RCC sertifikat", organisation=cast.organisation,
+                            participants=["Budi Santoso", "Siti Rahmawati", "Ahmad Yani"])
+    drive(case, cast, until="sign_certificates")
+    queue.set_pin(ketua, "246810")
+    db.session.commit()
+    waiting = [r.id for r in queue.pending_for(ketua) if r.case_id == case.id]
+    assert len(waiting) == 3
+    before = len(mails(db))
+    for ids in (waiting[:1], waiting[1:]):  # two sittings of the Ketua
+        batch = queue.start_batch(ketua, ids, "246810")
+        db.session.commit()
+        dispatch_batch(batch.id, "246810")
+        db.session.expire_all()
+    issued = db.session.scalars(select(Notification).where(Notification.kind == "dokumen")
+                                .order_by(Notification.user_id)).all()
+    participants = sorted(item.user_id for item in case.items)
+    assert sorted((n.user_id, n.count) for n in issued) == sorted([(lsp.id, 3), *[(uid, 1) for uid in participants]])
+    lsp_notice = next(n for n in issued if n.user_id == lsp.id)
+    assert all(name in lsp_notice.body for name in ("Budi Santoso", "Siti Rahmawati", "Ahmad Yani"))
+    document_mails = [m for m in mails(db)[before:] if "dokumen ditandatangani" in m[1]]
+    assert sorted(m[0] for m in document_mails) == sorted(
+        [lsp.email, *[db.session.get(type(lsp), uid).email for uid in participants]])  # one each, not per batch

@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('work_item_id', sa.Integer(), nullable=True),
     sa.Column('due_at', portal.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('documents', sa.JSON(), nullable=False),
     sa.Column('mail_state', sa.String(length=10), nullable=False),
     sa.Column('created_at', portal.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('read_at', portal.core.types.UTCDateTime(timezone=True), nullable=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -46,6 +46,8 @@ class Notification(db.Model):
     work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_item.id", ondelete="SET NULL"))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     count: Mapped[int] = mapped_column(default=1)
+    # For "dokumen" notices: [title, number] of each document issued, so later ones can join.
+    documents: Mapped[list] = mapped_column(JSON, default=list)
     # none | sent (e-mailed at once) | digest (waits for the 07:00 digest) | digested
     mail_state: Mapped[str] = mapped_column(String(10), default="none", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

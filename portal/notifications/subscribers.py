@@ -19,6 +19,7 @@ from portal.notifications import messages
 from portal.notifications.recipients import (
     addressees, applicant_side, holders_of, is_external, role_holders,
 )
+from portal.notifications.models import Notification
 from portal.notifications.services import add_to_signature_notice, notify, resolve
 
 PENDING = "notifications_pending"
@@ -227,5 +228,15 @@ def _documents(session, entries):
     for case_id, per_user in per_case.items():
         case = session.get(Case, case_id)
         for user_id, documents in per_user.items():
+            # A batch signs in chunks, one commit each: later chunks join the unread notice (no new mail).
+            unread = session.scalar(select(Notification).where(
+                Notification.user_id == user_id, Notification.case_id == case_id, Notification.kind == "dokumen",
+                Notification.read_at.is_(None)).order_by(Notification.id.desc()).limit(1))
+            if unread is not None:
+                unread.documents = [*(unread.documents or []), *documents]
+                unread.count = len(unread.documents)
+                unread.title, unread.body = messages.documents_issued(case, unread.documents)
+                continue
             title, body = messages.documents_issued(case, documents)
-            notify(session.get(User, user_id), "dokumen", title, body, case=case)
+            notice = notify(session.get(User, user_id), "dokumen", title, body, case=case)
+            notice.documents, notice.count = documents, len(documents)
