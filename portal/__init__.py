@@ -8,7 +8,7 @@ from flask import Flask
 from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_settings
 
 AREAS = ("home", "accounts", "admin", "flows", "calendar", "cases", "signing", "verification",
-         "correspondence", "notifications")
+         "correspondence", "numbering", "observability", "notifications")
 # Modules whose receivers follow the case engine's signals (cases.signals); imported at start-up.
 SUBSCRIBERS = ("portal.signing.subscribers", "portal.cases.participants", "portal.licensing.effects",
                "portal.correspondence.effects", "portal.notifications.subscribers")
@@ -40,11 +40,13 @@ def create_app(config=None) -> Flask:
 
     from portal import extensions
     from portal.core import access, csrf, db_setup, errors, security, templating
+    from portal.observability import init_observability
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"),
                                 render_as_batch=True, compare_type=True)
     extensions.htmx.init_app(app)
+    init_observability(app)  # first: the request id and timer start before the other hooks
     db_setup.init_db_setup(app)
     _init_login(app)
     access.init_access(app)
@@ -98,6 +100,9 @@ def _register_areas(app: Flask) -> None:
     from portal.cli import register_cli
 
     register_cli(app)
+    from portal.ops.cli import register_ops_cli
+
+    register_ops_cli(app)
     # Every model must be imported for create_all() and Alembic autogenerate.
     import portal.models  # noqa: F401
 

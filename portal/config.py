@@ -20,6 +20,8 @@ ENV_KEYS = (
     "SIGNING_REVOCATION_INFO", "SIGNING_P12_PATH", "SIGNING_P12_PASSPHRASE_FILE", "SIGNING_TSA_URL",
     "SIGNING_ROOT_CERT_PATH", "SIGNING_TRUST_ROOTS", "OFFLINE_KEY_PATH", "VERIFY_MAX_BYTES", "VERIFY_MAX_INFLATED",
     "VERIFY_SEARCH_LIMIT", "VERIFY_UPLOAD_LIMIT", "PROXY_COUNT", "VERIFY_MEMORY_REGISTRY",
+    "STORAGE_BACKEND", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_PREFIX", "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY", "METRICS_TOKEN", "LOG_FORMAT",
 )
 # Settings given as text in the environment that the code reads as numbers.
 INT_KEYS = ("PROXY_COUNT", "MAIL_PORT", "SIGNING_LEASE_SECONDS", "SIGNING_CHUNK", "SIGNING_PROCESSES", "VERIFY_MAX_BYTES",
@@ -30,6 +32,7 @@ class Config:
     SECRET_KEY: str | None = None
     DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
     STORAGE_DIR = str(INSTANCE_DIR / "storage")
+    STORAGE_BACKEND = "local"  # local | s3 (S3_BUCKET, S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, ...)
     REDIS_URL: str | None = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     MAIL_SERVER: str | None = None
@@ -55,6 +58,9 @@ class Config:
     SIGNING_PROCESSES = 2
     SIGNING_LEASE_SECONDS = 60
 
+    METRICS_TOKEN: str | None = None  # bearer token Prometheus sends to GET /metrics
+    LOG_FORMAT = "text"  # text | json (one JSON object per line, with the request id)
+
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # largest upload accepted, in bytes
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
@@ -71,6 +77,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    LOG_FORMAT = "json"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SESSION_COOKIE_SAMESITE = "Strict"

@@ -2,11 +2,12 @@
 from portal.accounts.models import LoginAttempt, Organisation, User, UserRole  # noqa: F401
 from portal.audit.models import AuditEntry  # noqa: F401
 from portal.calendar.models import Holiday  # noqa: F401
+from portal.correspondence.sla_index import LetterIndex  # noqa: F401
 from portal.cases.models import Case, CaseEvent, CaseItem, DocumentVersion, WorkItem  # noqa: F401
 from portal.correspondence.models import DispositionRecord  # noqa: F401
 from portal.forms.models import StepFormDraft  # noqa: F401
 from portal.mail.models import OutgoingMail  # noqa: F401
-from portal.numbering.models import NumberSeries  # noqa: F401
+from portal.numbering.models import NumberReservation, NumberSeries, NumberVoid, SeriesDefinition  # noqa: F401
 from portal.signing.models import SignatureRequest, SigningBatch, SigningCredential  # noqa: F401
 from portal.verification.models import RateLimitCounter  # noqa: F401
 from portal.notifications.models import Notification, NotificationPreference, ReminderLog  # noqa: F401

@@ -15,6 +15,10 @@ APT_PACKAGES=(
   zbar-tools chromium chromium-driver
   # load generator for bench/verify_load.py
   wrk
+  # the production task queue and read model: tests start their own private redis-server
+  redis-server
+  # pg_dump / psql for `flask backup` and `flask restore`
+  postgresql-client
 )
 
 missing=()

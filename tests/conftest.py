@@ -161,3 +161,36 @@ def login_as(app, db):
         return client
 
     return _login_as
+
+
+# --- real service processes (tests/services.py) -------------------------------------------------
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    """An S3-protocol server (moto) on 127.0.0.1, started once for the whole run."""
+    from tests.services import s3_server
+
+    with s3_server(tmp_path_factory.mktemp("s3") / "moto.log") as url:
+        yield url
+
+
+@pytest.fixture()
+def s3_storage(app, db, s3_endpoint, monkeypatch):
+    """The app's documents go to a fresh bucket of this test's own."""
+    from tests.services import S3_CREDENTIALS, make_bucket
+
+    bucket = f"uji-{uuid.uuid4().hex[:12]}"
+    make_bucket(s3_endpoint, bucket)
+    for key, value in {"STORAGE_BACKEND": "s3", "S3_BUCKET": bucket, "S3_ENDPOINT_URL": s3_endpoint,
+                       **S3_CREDENTIALS}.items():
+        monkeypatch.setitem(app.config, key, value)
+    return bucket
+
+
+@pytest.fixture(scope="session")
+def redis_process(tmp_path_factory):
+    """A private redis-server for the run: never a developer's Redis, nothing of theirs flushed."""
+    from tests.services import redis_server
+
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

@@ -109,6 +109,16 @@ def pdf_text(data: bytes) -> str:
 
 # --- Surat Masuk ---------------------------------------------------------------------------------
 
+def test_every_mail_step_words_the_letters_state_in_its_declaration():
+    from portal.correspondence.letters import MAIL_FLOWS
+    from portal.flows.registry import FLOWS
+
+    for code in MAIL_FLOWS:
+        for step in FLOWS[code].steps:
+            assert step.status, f"{code}.{step.key} has no status wording"
+            step.status.format(signer="Ketua", disposer="Kepala Sekretariat", unit="Bagian Lisensi")
+
+
 def test_phu_registers_a_letter_through_the_form_and_it_waits_for_the_kaseks_disposition(app, db, office):
     phu = office.client("phu")
     form = phu.get("/surat/masuk/baru").get_data(as_text=True)
@@ -475,6 +485,7 @@ def test_monitoring_judges_each_letter_against_its_sla(app, db, office):
 
     def state(case, now):
         statuses = monitoring.letters_for(office["kasek"], monitoring.Filters(), now=now)
+        _sql_judges_alike(office["kasek"], statuses, now)
         return next(s for s in statuses if s.case.id == case.id)
 
     monday = state(sks, wib(2026, 3, 9, 10))
@@ -494,6 +505,15 @@ def test_monitoring_judges_each_letter_against_its_sla(app, db, office):
                                                       due=date(2026, 3, 11)), now=wib(2026, 3, 9, 13))
     db.session.commit()
     assert state(sm, wib(2026, 3, 10, 9)).sla_state == "tepat"
+
+
+def _sql_judges_alike(user, statuses, now):
+    """The SQL-paged list (sla_index) judges every letter as the Python judgement does."""
+    page, counts = monitoring.letters_page(user, monitoring.Filters(), 1, now=now)
+    assert counts == monitoring.counts(statuses) and page.total == len(statuses)
+    for sla_state in monitoring.SLA_STATES:
+        paged, _ = monitoring.letters_page(user, monitoring.Filters(sla=sla_state), 1, now=now)
+        assert {r.case.id for r in paged.rows} == {s.case.id for s in statuses if s.sla_state == sla_state}
 
 
 def test_monitoring_page_filters_and_csv_export(app, db, office):

@@ -244,3 +244,28 @@ def test_dev_pki_is_created_once_with_signing_key_usage(tmp_path):
     assert usage.digital_signature and usage.content_commitment
     assert signer.signing_cert.subject.native["common_name"] == "Ketua BNSP (DEV)"
     assert b"rahasia-dev" not in b"".join(p.read_bytes() for p in tmp_path.iterdir())
+
+
+def _pdffonts(tmp_path, data: bytes) -> list[list[str]]:
+    """pdffonts rows (name, type, encoding, emb, sub, uni, object, ID) of every font in the file."""
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:]]
+
+
+def test_stamp_text_is_set_in_an_embedded_font_with_the_signers_name(signer, tmp_path):
+    from portal.documents import render_pdf
+    from portal.documents.contexts import sample_context
+
+    letter = render_pdf("letter", sample_context("letter"))
+    box = letter.signature_box
+    outcome = sign_pdf(letter.data, signer, SignRequest(verify_url=URL, signer_name="Dr. Siti Aisyah Nurhaliza",
+                                                        page_index=box.page_index, box=box.box))
+    fonts = _pdffonts(tmp_path, outcome.data)
+    assert fonts and all(row[-5] == "yes" for row in fonts), fonts  # the "emb" column
+    assert any("LiberationSans" in row[0] for row in fonts)
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(outcome.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Dr. Siti Aisyah Nurhaliza" in text and "WIB" in text

@@ -5,6 +5,7 @@ the step's document slot and only then may the step move on."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import subprocess
 from datetime import timedelta
 
@@ -134,6 +135,10 @@ def test_the_disposition_form_on_the_case_page_fills_the_slot_before_the_step_ma
     assert '<option value="DISPOSISI">' not in page  # no upload of what the form renders
     refused = kasek.post(f"/kasus/{case.number}/kerja/{work.id}/tindakan", data={"action": "submit"})
     assert refused.status_code == 422
+    uploaded = kasek.post(f"/kasus/{case.number}/kerja/{work.id}/unggah", content_type="multipart/form-data",
+                          data={"code": "DISPOSISI", "file": (io.BytesIO(sample_pdf()), "disposisi.pdf")})
+    assert uploaded.status_code == 422  # a PDF cannot stand in for the record
+    assert "DISPOSISI dibuat dari formulir Lembar Disposisi; isi formulirnya." in uploaded.get_data(as_text=True)
 
     url = f"/kasus/{case.number}/kerja/{work.id}/formulir"
     due = services.default_follow_up_due()

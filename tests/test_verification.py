@@ -32,6 +32,7 @@ from portal.signing import devpki
 from portal.signing.models import SignatureRequest
 from portal.signing.pades import SignRequest, load_pkcs12_signer, sign_pdf
 from portal.verification import offline, services
+from portal.verification.i18n import format_date
 from portal.verification.offline import make_payload, verify_payload
 from tests.conftest import make_user
 from tests.signing_pki import running_test_pki, simple_pdf
@@ -40,6 +41,10 @@ HOLDER = "Siti Rahmawati Lubis"
 NIK = "3171014507900002"
 CERT_NUMBER = "62090 2513 3 0108289 2026"
 REG_NUMBER = "MET.000.012345.2026"
+# Validity built from today, so a certificate in these tests never lapses on its own one day.
+VALID_FROM = date.today() - timedelta(days=120)
+VALID_UNTIL = VALID_FROM + timedelta(days=3 * 365)
+VALIDITY_ID = f"{format_date(VALID_FROM, 'id')} s.d. {format_date(VALID_UNTIL, 'id')}"
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +82,7 @@ class Registry:
         self.count = 0
 
     def issue(self, *, doc_type="certificate", number=CERT_NUMBER, registration=REG_NUMBER,
-              holder=HOLDER, valid_until=date(2029, 7, 28), signer=None) -> tuple[SignatureRequest, bytes]:
+              holder=HOLDER, valid_until=VALID_UNTIL, signer=None) -> tuple[SignatureRequest, bytes]:
         from portal.signing.runner import verify_url
 
         self.count += 1
@@ -89,7 +94,7 @@ class Registry:
         req = SignatureRequest(
             public_id=secrets.token_urlsafe(18), case_id=case.id, code="D24",
             doc_type=doc_type, title="Sertifikat Kompetensi — Sertifikat Asesor", number=number,
-            registration_number=registration, holder_name=holder, valid_from=date(2026, 7, 28),
+            registration_number=registration, holder_name=holder, valid_from=VALID_FROM,
             valid_until=valid_until, signer_role="ketua", source_version_id=source.id, state="diproses")
         _db.session.add(req)
         _db.session.flush()
@@ -148,7 +153,7 @@ def test_qr_page_shows_a_valid_certificate_with_masked_holder_and_no_personal_da
     assert HOLDER not in html and "Rahmawati" not in html
     assert NIK not in html and "1990" not in html
     assert "Badan Nasional Sertifikasi Profesi (BNSP)" in html
-    assert "28 Juli 2026 s.d. 28 Juli 2029" in html
+    assert VALIDITY_ID in html
     assert req.sha256 in html and hashlib.sha256(signed).hexdigest() == req.sha256
     assert "B-B" in html and " WIB" in html and registry.ketua.full_name in html
     assert f"/v/{req.public_id}/dokumen.pdf" in html
@@ -186,7 +191,7 @@ def test_english_toggle_is_remembered(client, registry):
     req, _ = registry.issue()
     english = client.get(f"/v/{req.public_id}?lang=en")
     assert "This document is VALID and registered with BNSP." in page_text(english)
-    assert "28 July 2029" in page_text(english)
+    assert format_date(VALID_UNTIL, "en") in page_text(english)
     assert "bnsp_lang=en" in english.headers["Set-Cookie"]
     assert "Valid" in page_text(client.get(f"/v/{req.public_id}"))
     assert "Dokumen ini SAH" in page_text(client.get(f"/v/{req.public_id}?lang=id"))
@@ -487,7 +492,7 @@ def test_payload_round_trip_and_tampering(registry):
     assert len(payload) < 240
     data = verify_payload(payload)
     assert data["public_id"] == req.public_id and data["number"] == CERT_NUMBER
-    assert data["doc_type"] == "certificate" and data["valid_until"] == date(2029, 7, 28)
+    assert data["doc_type"] == "certificate" and data["valid_until"] == VALID_UNTIL
     assert data["holder_hash"] == offline.holder_hash("  siti  RAHMAWATI lubis")
     raw = bytearray(offline.b64url_decode(payload))
     raw[30] ^= 0x01
@@ -550,20 +555,35 @@ def test_every_public_page_answers_without_login(client, registry):
 # --- Redis read model of the public registry ---------------------------------------------------
 
 @pytest.fixture()
-def registry_redis(app, monkeypatch):
-    """REDIS_URL pointed at a Redis database of the tests' own, emptied before and after."""
+def registry_redis(app, monkeypatch, request):
+    """REDIS_URL pointed at the run's private redis-server (or TEST_REDIS_URL, a database reserved
+    for tests), emptied before and after."""
     import redis
 
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    url = os.environ.get("TEST_REDIS_URL") or request.getfixturevalue("redis_process")
     client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
     try:
         client.flushdb()
     except redis.RedisError as exc:
         pytest.skip(f"no Redis at {url} (set TEST_REDIS_URL): {exc}")
     monkeypatch.setitem(app.config, "REDIS_URL", url)
+    _wait_for_memory_registry(app)
     yield client
     client.flushdb()
     client.close()
+
+
+def _wait_for_memory_registry(app) -> None:
+    """The process's in-memory registry subscribes and loads in a thread of its own: let it finish
+    first, so it cannot load rows a test then changes behind its back."""
+    import time
+
+    from portal.verification import readmodel
+
+    with app.app_context():
+        deadline = time.monotonic() + 10
+        while readmodel._local_registry() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 def _change_behind_redis(req, **values) -> None:
@@ -589,7 +609,7 @@ def test_qr_page_is_served_from_the_redis_read_model_after_the_first_visit(clien
     english = page_text(client.get(f"/v/{req.public_id}?lang=en"))  # rendered from the cached record
     assert "This document is VALID" in english and CERT_NUMBER in english
     assert "NOMOR-LAIN-DI-DB" not in english
-    assert "Si** Ra******* Lu***" in html and "28 Juli 2026 s.d. 28 Juli 2029" in html
+    assert "Si** Ra******* Lu***" in html and VALIDITY_ID in html
     # Unknown and malformed ids are still looked up and never cached.
     assert client.get("/v/TidakAdaDokumenSepertiIni123").status_code == 404
     assert client.get("/v/salah!'--").status_code == 404

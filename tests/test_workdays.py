@@ -72,8 +72,12 @@ def test_friday_after_cutoff_before_monday_holiday(
 def test_disposition_cutoff_boundaries(cal: WorkCalendar) -> None:
     assert cal.due_disposition(wib(2026, 1, 8, 14, 59)) == wib(2026, 1, 8, 15)
     assert cal.due_disposition(wib(2026, 1, 8, 15, 0)) == wib(2026, 1, 9, 15)
-    # Before office hours the letter is waiting when the office opens: same day.
-    assert cal.due_disposition(wib(2026, 1, 8, 7, 30)) == wib(2026, 1, 8, 15)
+    assert cal.due_disposition(wib(2026, 1, 8, 8, 0)) == wib(2026, 1, 8, 15)
+    # The decree: outside 08.00-15.00 the letter is disposed of the next day, before 08:00 too.
+    assert cal.due_disposition(wib(2026, 1, 8, 7, 30)) == wib(2026, 1, 9, 15)
+    assert cal.due_disposition(wib(2026, 1, 10, 9, 0)) == wib(2026, 1, 12, 15)  # Saturday
+    # Step SLAs (TS) keep counting a pre-08:00 item from the same day.
+    assert cal.due_ts(wib(2026, 1, 8, 7, 30)) == wib(2026, 1, 8, 15)
 
 
 def test_due_is_utc_and_input_zone_is_respected(cal: WorkCalendar) -> None:

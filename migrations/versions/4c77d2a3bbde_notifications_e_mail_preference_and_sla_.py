@@ -1,7 +1,7 @@
 """notifications, e-mail preference and SLA reminder log
 
 Revision ID: 4c77d2a3bbde
-Revises: d5e2b8a91c34
+Revises: c4f1e2a9d7b3
 Create Date: 2026-11-30 10:40:02.423541
 
 """
@@ -13,7 +13,7 @@ import portal.core.types
 
 # revision identifiers, used by Alembic.
 revision = '4c77d2a3bbde'
-down_revision = 'd5e2b8a91c34'
+down_revision = 'c4f1e2a9d7b3'
 branch_labels = None
 depends_on = None
 

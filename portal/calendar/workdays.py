@@ -8,8 +8,13 @@ The decree's rules (Lampiran I note, Lampiran VI):
 
 "The day it became ready" (the start day) is the WIB date of `ready_at` when that date is a working
 day and the time is before 15:00; otherwise (at/after 15:00, or on a non-working day) it is the next
-working day. Before 08:00 on a working day still counts as that day: the item is waiting when the
-office opens, so it can be handled the same day. So TS is simply 0 Hr.
+working day. Before 08:00 on a working day still counts as that day for step SLAs: the item is
+waiting when the office opens, so it can be handled the same day. So TS is simply 0 Hr.
+
+Dispositions follow the decree's own note instead (Lampiran I: "Disposisi akan diproses sesuai jam
+kerja pkl 08.00 – 15.00 wib. Di luar jam tersebut, surat akan di disposisi di hari berikutnya"):
+a letter registered outside 08:00-15:00 of a working day, before 08:00 included, is disposed of
+on the next working day. The Lembar Disposisi prints ``DISPOSITION_RULE``, the same rule in words.
 
 All datetimes in and out are timezone-aware; outputs are in UTC, computations in Asia/Jakarta.
 Holiday dates are passed in (the app loads them from the admin-editable table), so this module
@@ -27,6 +32,12 @@ WORKDAY_START = time(8, 0)
 WORKDAY_END = time(15, 0)  # also the cut-off: ready at/after this counts from the next working day
 
 SlaStatus = Literal["overdue", "due_today", "on_track"]
+
+DISPOSITION_RULE = (
+    "Disposisi diproses pada jam kerja pukul 08.00 – 15.00 WIB. Surat yang diterima di luar jam "
+    "tersebut (sebelum pukul 08.00, sejak pukul 15.00, atau pada hari libur) didisposisi pada hari "
+    "kerja berikutnya (KEP.1516/BNSP/UM.00.00/VII/2021)."
+)
 
 
 def _local(value: datetime, name: str = "datetime") -> datetime:
@@ -100,9 +111,13 @@ class WorkCalendar:
         return self.due_hr(ready_at, 0)
 
     def due_disposition(self, received_at: datetime) -> datetime:
-        """Disposition of a registered letter: same day 15:00 if registered before 15:00 on a
-        working day (also before 08:00), otherwise the next working day 15:00 (Lampiran I note)."""
-        return self.due_ts(received_at)
+        """Disposition of a registered letter (``DISPOSITION_RULE``): 15:00 the same day when it
+        was registered between 08:00 and 15:00 of a working day, else 15:00 the next working day."""
+        local = _local(received_at, "received_at")
+        day = local.date()
+        if not (self.is_working_day(day) and WORKDAY_START <= local.time() < WORKDAY_END):
+            day = self.next_working_day(day)
+        return _at(day, WORKDAY_END)
 
     # --- monitoring --------------------------------------------------------------------------
 

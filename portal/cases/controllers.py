@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import storage
@@ -231,5 +231,5 @@ def download(number: str, version_id: int):
     version = db.session.get(DocumentVersion, version_id)
     if version is None or version.case_id != case.id or not services.can_view_document(current_user, case, version):
         abort(404)
-    return send_file(storage.path_for(version.storage_key), mimetype=version.content_type,
-                     download_name=version.filename, as_attachment=request.args.get("unduh") == "1")
+    return storage.send_stored(version.storage_key, version.content_type, version.filename, version.sha256,
+                               as_attachment=request.args.get("unduh") == "1")

@@ -12,24 +12,25 @@ from portal.cases.models import Case
 from portal.core.dates import to_wib, utcnow
 
 LETTER_NUMBER = "……/BNSP/{cls}/{month}/{year}"
-KETUA = "Ketua BNSP"
+SPT_NUMBER = "SPT.……/BNSP/{cls}/{month}/{year}"
 
 
 def _today():
     return to_wib(utcnow()).date()
 
 
-def _placeholder(cls: str = "DL.02.00") -> str:
+def _placeholder(cls: str = "DL.02.00", pattern: str = LETTER_NUMBER) -> str:
     from portal.core.dates import roman_month
 
     today = _today()
-    return LETTER_NUMBER.format(cls=cls, month=roman_month(today.month), year=today.year)
+    return pattern.format(cls=cls, month=roman_month(today.month), year=today.year)
 
 
 def _ketua():
-    from portal.documents.contexts import Signatory
+    """The Ketua's signature block with the office holder's name (not the title) on the name line."""
+    from portal.documents.signatories import signatory_for
 
-    return Signatory(jabatan="Ketua,", nama=KETUA)
+    return signatory_for("ketua")
 
 
 def _addressee(case: Case) -> list[str]:
@@ -48,12 +49,12 @@ def _service(case: Case) -> str:
 
 
 def approval_letter(case: Case):
-    from portal.documents.contexts import LetterContext
+    from portal.documents.contexts import LetterContext, participants_annex
 
     names = _participants(case)
     return "letter", LetterContext(
         nomor=_placeholder(), tanggal=_today(), hal=f"Persetujuan Permohonan {_service(case)}",
-        kepada=_addressee(case), lampiran="1 (satu) berkas" if names else "-",
+        kepada=_addressee(case), lampiran_daftar=participants_annex(names) if names else None,
         paragraf=[
             f"Menindaklanjuti surat permohonan Saudara ({case.number}) perihal {case.title}, "
             f"dengan hormat kami sampaikan bahwa permohonan tersebut DISETUJUI untuk {len(names)} "
@@ -96,7 +97,7 @@ def spt(role_label: str, named_actor: str, task: str):
             receivers = [Assignee(nama="(nama akan diisi)", peran=role_label, nomor_registrasi="-")]
         start = _today() + timedelta(days=14)
         return "spt", SptContext(
-            nomor=_placeholder("KP.04.00"), tanggal=_today(),
+            nomor=_placeholder("KP.04.00", SPT_NUMBER), tanggal=_today(),
             dasar=[f"Surat permohonan {case.organisation.name if case.organisation else 'pemohon'} "
                    f"({case.number}) perihal {case.title}."],
             penerima=receivers, tugas=task.format(org=case.organisation.name if case.organisation else ""),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -41,7 +41,7 @@ def _today():
 def _choices() -> dict:
     return dict(classifications=CLASSIFICATIONS, sifat_options=letters.SIFAT, matters=letters.MATTERS,
                 addressees=letters.ADDRESSEES, signers=letters.SIGNERS, units=letters.DISPOSITION_UNITS,
-                instructions=letters.INSTRUCTIONS, channels=services.DISPATCH_CHANNELS, mail_flows=MAIL_FLOWS,
+                channels=services.DISPATCH_CHANNELS, mail_flows=MAIL_FLOWS,
                 sla_states=sla.SLA_STATES, case_states=sla.CASE_STATES)
 
 
@@ -49,9 +49,9 @@ def _choices() -> dict:
 
 def _list_page(template: str, title: str, *, created_by: int | None = None, extra: dict | None = None):
     filters = sla.Filters.from_args(request.args)
-    statuses = sla.letters_for(current_user, filters, created_by=created_by)
-    page = sla.paginate(statuses, request.args.get("page", 1, type=int))
-    context = dict(filters=filters, page=page, counts=sla.counts(statuses), title=title,
+    page, counts = sla.letters_page(current_user, filters, request.args.get("page", 1, type=int),
+                                    created_by=created_by)
+    context = dict(filters=filters, page=page, counts=counts, title=title,
                    endpoint=request.endpoint, can_draft=bool(current_user.role_codes & set(DRAFTERS)),
                    **_choices(), **(extra or {}))
     if htmx and htmx.target == "letter-list":
@@ -273,7 +273,7 @@ def disposition_sheet(number: str):
     stored = engine.latest_documents(case).get(("DISPOSISI", ""))
     name = f"lembar-disposisi-{case.data.get('agenda_number', case.number).replace('/', '-')}.pdf"
     if stored is not None:
-        return send_file(storage.path_for(stored.storage_key), mimetype="application/pdf", download_name=name)
+        return storage.send_stored(stored.storage_key, "application/pdf", name, stored.sha256)
     # Not disposed yet: a sheet with the letter's data and empty boxes, to fill in by hand.
     pdf = render_pdf("lembar_disposisi", services.disposition_sheet(case)).data
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
@@ -359,7 +359,7 @@ def attachment(number: str, index: int):
     if not 0 <= index < len(attachments):
         abort(404)
     item = attachments[index]
-    return send_file(storage.path_for(item["key"]), mimetype="application/pdf", download_name=item["filename"])
+    return storage.send_stored(item["key"], "application/pdf", item["filename"], item.get("sha256"))
 
 
 # --- template filters for the ISO dates kept in case.data ----------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
-from wtforms import DateField, TextAreaField, ValidationError
+from wtforms import DateField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.audit.services import record as audit
@@ -21,15 +21,9 @@ from portal.correspondence.models import DispositionRecord
 from portal.documents.contexts import DisposisiContext, Signatory
 from portal.documents.pdf import RenderedPdf, render_pdf
 from portal.extensions import db
-from portal.forms.base import AtLeastOne, NotBeforeToday, PortalForm
+from portal.forms.base import AtLeastOne, NotBeforeToday, PortalForm, WorkingDay
 from portal.forms.fields import CheckboxListField, choices
 from portal.forms.registry import StepForm, register_form
-
-
-class WorkingDay:
-    def __call__(self, form, field) -> None:
-        if field.data is not None and not work_calendar().is_working_day(field.data):
-            raise ValidationError("harus hari kerja (bukan Sabtu, Minggu atau hari libur).")
 
 
 class DispositionForm(PortalForm):

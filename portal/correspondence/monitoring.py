@@ -19,14 +19,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from portal.calendar.services import work_calendar
 from portal.calendar.workdays import WorkCalendar
 from portal.cases import engine
 from portal.cases.models import Case, WorkItem
 from portal.core.dates import WIB, format_date_id, format_datetime_id, utcnow
-from portal.correspondence import letters
+from portal.correspondence import letters, sla_index
 from portal.correspondence.letters import MAIL_FLOWS, SIFAT
 from portal.extensions import db
 from portal.flows.registry import get_flow
@@ -231,6 +231,62 @@ def letters_for(user, filters: Filters, *, now: datetime | None = None, created_
     if filters.sla:
         statuses = [s for s in statuses if s.sla_state == filters.sla]
     return statuses
+
+
+def index_query(user, filters: Filters, created_by: int | None = None):
+    """The letter_index rows `user` may see that match the filters (no SLA filter), newest first."""
+    row = sla_index.LetterIndex
+    query = select(row)  # every row is a letter (one of MAIL_FLOWS)
+    if filters.flow:
+        query = query.where(row.flow_code == filters.flow)
+    if created_by is not None:
+        query = query.where(row.created_by_id == created_by)
+    if filters.state == "berjalan":
+        query = query.where(row.state == "berjalan")
+    elif filters.state == "selesai":
+        query = query.where(row.state != "berjalan")
+    if filters.sifat:
+        query = query.where(row.sifat == filters.sifat)
+    if filters.since:
+        query = query.where(row.created_at >= _day_start(filters.since))
+    if filters.until:
+        query = query.where(row.created_at < _day_start(filters.until + timedelta(days=1)))
+    if filters.q:
+        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(row.search_text.like(f"%{escaped}%", escape="\\"))
+    query = query.where(sla_index.visible_to(user))
+    return query.order_by(row.created_at.desc(), row.case_id.desc())
+
+
+def letters_page(user, filters: Filters, page: int, *, now: datetime | None = None, created_by: int | None = None,
+                 per_page: int = 25) -> tuple[Page, dict[str, int]]:
+    """One page of the letters `user` may see that match the filters, and the SLA counts of all of
+    them: filtered, counted and paged in SQL (a constant number of queries, whatever the total)."""
+    now = now or utcnow()
+    counts_found = {key: 0 for key in SLA_STATES}
+    if filters.errors:
+        return Page([], 1, 1, 0), counts_found
+    calendar = work_calendar()
+    sla_index.refresh(calendar, now)
+    sla_state = sla_index.sla_state_expr(now, calendar)
+    query = index_query(user, filters, created_by)
+    if filters.sla:
+        query = query.where(sla_state == filters.sla)
+    counted = query.with_only_columns(sla_state.label("sla"), func.count()).group_by(sla_state).order_by(None)
+    counts_found.update({state: n for state, n in db.session.execute(counted)})
+    total = sum(counts_found.values())
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    ids = list(db.session.scalars(query.with_only_columns(sla_index.LetterIndex.case_id)
+                                  .limit(per_page).offset((page - 1) * per_page)))
+    works: dict[int, list[WorkItem]] = defaultdict(list)
+    cases: dict[int, Case] = {}
+    if ids:
+        cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))}
+        for work in db.session.scalars(select(WorkItem).where(WorkItem.case_id.in_(ids)).order_by(WorkItem.id)):
+            works[work.case_id].append(work)
+    rows = [letter_status(cases[i], works[i], calendar, now) for i in ids if i in cases]
+    return Page(rows, page, pages, total), counts_found
 
 
 @dataclass

@@ -4,6 +4,7 @@ the reserved signature space, in PDF points, where the e-signature stamp goes.
 from __future__ import annotations
 
 import threading
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -27,6 +28,9 @@ TEMPLATE_DIR = ROOT / "templates" / "pdf"
 STATIC_DIR = ROOT / "static"
 PDF_CSS_DIR = STATIC_DIR / "pdf"
 
+# Archival PDF (fonts embedded, sRGB output intent, XMP metadata). pyHanko signs by incremental
+# update, which leaves the PDF/A part of the file as it was.
+PDF_VARIANT = "pdf/a-2b"
 PT_PER_CSS_PX = 0.75  # CSS defines 96 px per inch, PDF 72 pt per inch
 SIGNATURE_BOX_ID = "signature-box"  # further signatories: signature-box-2, signature-box-3, ...
 
@@ -230,12 +234,23 @@ def render_pdf(kind: str, context: object) -> RenderedPdf:
         document = HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=engine.fetcher).render(
             stylesheets=engine.stylesheets(spec.stylesheets), font_config=engine.font_config,
             cache=engine.image_cache)
-        data = document.write_pdf()
+        with warnings.catch_warnings():
+            # WeasyPrint opens its sRGB profile for the PDF/A output intent and leaves the file
+            # to the garbage collector; the ResourceWarning is about its handle, not ours.
+            warnings.simplefilter("ignore", ResourceWarning)
+            data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_without_info_producer)
     boxes = _signature_boxes(document)
     if not boxes:
         raise RuntimeError(f"template {spec.template} has no #{SIGNATURE_BOX_ID} element")
     return RenderedPdf(data=data, page_count=len(document.pages), signature_box=boxes[0],
                        signature_boxes=boxes)
+
+
+def _without_info_producer(document, pdf) -> None:
+    """PDF/A wants the Info dictionary and the XMP metadata to agree. pyHanko, signing, appends
+    itself to an Info /Producer but writes only itself into the XMP; with no Info /Producer both
+    end up saying the same. The XMP still names WeasyPrint until the document is signed."""
+    pdf.info.pop("Producer", None)
 
 
 def _signature_boxes(document) -> tuple[SignatureBox, ...]:

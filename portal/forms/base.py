@@ -150,3 +150,13 @@ class AtLeastOne:
     def __call__(self, form: PortalForm, field) -> None:
         if not field.data:
             raise ValidationError(self.message)
+
+
+class WorkingDay:
+    """A date on the working-day calendar (not a weekend or a holiday the admins entered)."""
+
+    def __call__(self, form: PortalForm, field) -> None:
+        from portal.calendar.services import work_calendar
+
+        if field.data is not None and not work_calendar().is_working_day(field.data):
+            raise ValidationError("harus hari kerja (bukan Sabtu, Minggu atau hari libur).")

@@ -29,6 +29,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("verification.revocations", "Pencabutan Dokumen", "Cabut sertifikat atau lisensi dengan alasan dan SK pencabutan."),
     MenuItem("verification.index", "Verifikasi Dokumen", "Periksa keaslian sertifikat dan dokumen bertanda tangan BNSP."),
     MenuItem("calendar.manage", "Kalender Hari Kerja", "Hari libur nasional dan cuti bersama."),
+    MenuItem("numbering.index", "Penomoran Surat", "Pola nomor resmi per seri dan nomor berikutnya."),
     MenuItem("admin.users", "Pengguna", "Akun internal, peran, dan status aktif."),
     MenuItem("admin.audit", "Jejak Audit", "Siapa melakukan apa, kapan, dan rantai hash-nya."),
     MenuItem("flows.alur", "Alur Layanan", "Enam alur proses pelayanan BNSP beserta diagramnya."),

@@ -70,7 +70,7 @@ class _Facts:
         if document.series == "sk":
             return f"KEP.……/BNSP/{month}/{year}"
         if document.series == "spt":
-            return f"SPT.……/BNSP/{month}/{year}"
+            return f"SPT.……/BNSP/{document.classification or 'KP.04.00'}/{month}/{year}"
         if document.series == "licence":
             return "BNSP-LSP-……-ID"
         return f"……/BNSP/{document.classification or 'UM.00.00'}/{month}/{year}"
@@ -100,7 +100,7 @@ def _rcc_approval_letter(f: _Facts):
         nomor=f.number("D7 A"), tanggal=f.today, sifat="Segera", lampiran="1 (satu) berkas",
         hal="Persetujuan Permohonan RCC Asesor Kompetensi", kepada=f.addressee(),
         paragraf=[
-            f"Menindaklanjuti {f.their_letter()} perihal Permohonan Recognition Current Competency "
+            f"Menindaklanjuti {f.their_letter()} perihal Permohonan Recognition of Current Competency "
             f"(RCC) Asesor Kompetensi, bersama ini kami sampaikan bahwa permohonan tersebut telah "
             f"diverifikasi dan disetujui untuk {len(f.participants())} peserta: {names}.",
             "Pelaksanaan RCC dilakukan oleh Master Asesor yang ditugaskan BNSP dengan Surat Perintah "
@@ -123,7 +123,7 @@ def _rcc_spt(signed_code: str, username: str, role_label: str):
             penerima=[Assignee(nama=person.full_name, peran=role_label,
                                nomor_registrasi=f"MET.000.{1000 + person.id * 37:06d}.2015")],
             tugas=(f"Melaksanakan {'upgrading' if 'Pelatih' in role_label else 'uji kompetensi'} "
-                   f"Recognition Current Competency (RCC) Asesor Kompetensi bagi "
+                   f"Recognition of Current Competency (RCC) Asesor Kompetensi bagi "
                    f"{len(f.participants())} peserta {f.org.name}"),
             tempat_tugas=f"TUK Sewaktu {f.org.name}, {f.addressee()[-1]}",
             tanggal_mulai=f.event_day(10), tanggal_selesai=f.event_day(12),
@@ -159,7 +159,7 @@ def _rcc_sk(f: _Facts):
     return "sk", SkContext(
         nomor=f.number("D22"),
         tentang=f"Penetapan Sertifikasi Kompetensi Asesor Kompetensi (RCC) {f.org.name} Periode {period}",
-        menimbang=[f"bahwa peserta yang tercantum dalam Lampiran telah mengikuti Recognition Current "
+        menimbang=[f"bahwa peserta yang tercantum dalam Lampiran telah mengikuti Recognition of Current "
                    f"Competency (RCC) yang diselenggarakan {f.org.name} dan direkomendasikan Kompeten "
                    "oleh Master Asesor Penguji;",
                    "bahwa hasil tersebut telah dibahas dan disetujui dalam Rapat Pleno Panitia Teknis;",

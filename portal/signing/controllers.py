@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, make_response, redirect, render_template, request, send_file, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import storage
@@ -83,8 +83,8 @@ def preview(request_id: int):
     if signature_request is None:
         abort(404)
     version = signature_request.signed_version or signature_request.source_version
-    response = make_response(send_file(storage.path_for(version.storage_key), mimetype="application/pdf",
-                                       download_name=version.filename))
+    response = make_response(storage.send_stored(version.storage_key, "application/pdf", version.filename,
+                                                 version.sha256))
     # Shown inside the queue page's preview frame: same-origin framing only for this response.
     response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

@@ -11,12 +11,9 @@ import os
 import threading
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-import qrcode
 from asn1crypto import cms, pem, x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -24,20 +21,15 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.qr import PdfStreamQRImage
-from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.pdf_utils.writer import init_xobject_dictionary
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, Signer
 from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
-from pyhanko.stamp import QRStampStyle
-from pyhanko.stamp.qr import QRStamp
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
-from portal.core.dates import format_date_id, to_wib
+from portal.signing.stamp import STAMP_TEXT, BnspQRStampStyle  # noqa: F401 (STAMP_TEXT: bench)
 
 REASON = "Ditandatangani secara elektronik oleh Ketua BNSP"
 LOCATION = "Jakarta"
@@ -46,18 +38,6 @@ DEFAULT_FIELD = "TTE_Ketua_BNSP"
 DEFAULT_BOX = (300.0, 40.0, 560.0, 130.0)
 MD_ALGORITHM = "sha256"
 LEVEL_B_B, LEVEL_B_T, LEVEL_B_LT = "B-B", "B-T", "B-LT"
-
-# Short lines keep the text narrow, so the QR code can take the stamp's full height even in
-# the templates' small reserved boxes (about 170 x 74 pt).
-STAMP_TEXT = (
-    "Ditandatangani secara\n"
-    "elektronik oleh\n"
-    "%(signer)s\n"
-    "%(ts)s"
-)
-# pyHanko renders %(ts)s with this format; we parse it back and show it in WIB, in Indonesian.
-_TS_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-
 
 class SigningError(Exception):
     """A document could not be signed. ``retryable``: trying again later may succeed
@@ -95,54 +75,6 @@ class SignOutcome:
     data: bytes
     level: str  # "B-B" | "B-T" | "B-LT"
     sha256: str
-
-
-# --- Visible stamp -------------------------------------------------------------------------
-
-@lru_cache(maxsize=256)
-def _qr_commands(url: str) -> tuple[bytes, int]:
-    """QR drawing commands for ``url`` and their natural size.
-
-    A fixed mask pattern skips qrcode's evaluation of all eight masks, which is most of the cost
-    of building a stamp; any mask gives a valid, decodable code.
-    """
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2)
-    qr.add_data(url)
-    qr.make()
-    img = qr.make_image(image_factory=PdfStreamQRImage)
-    return img.render_command_stream(), (qr.modules_count + 2 * qr.border) * qr.box_size
-
-
-class _BnspQRStamp(QRStamp):
-    def _qr_xobject(self):
-        commands, size = _qr_commands(self.url)
-        xobj = init_xobject_dictionary(commands, size, size)
-        xobj.compress()
-        return self.writer.add_object(xobj), size
-
-
-@dataclass(frozen=True)
-class BnspQRStampStyle(QRStampStyle):
-    """QR stamp pointing at the document's verification page, with the time in WIB."""
-
-    verify_url: str = ""
-    stamp_text: str = STAMP_TEXT
-    timestamp_format: str = _TS_FORMAT
-    border_width: int = 1
-    text_box_style: TextBoxStyle = TextBoxStyle(font_size=8, leading=10)
-
-    def create_stamp(self, writer, box, text_params):
-        params = dict(text_params)
-        params.setdefault("url", self.verify_url)
-        ts = params.get("ts")
-        if ts:
-            try:
-                when = to_wib(datetime.strptime(ts, _TS_FORMAT))
-                params["ts"] = f"{format_date_id(when)}\npukul {when:%H.%M} WIB"
-            except ValueError:
-                pass  # caller supplied its own text; show it as given
-        return _BnspQRStamp(writer, style=self, url=params.pop("url"), text_params=params,
-                            box=box)
 
 
 def build_pdf_signer(signer: Signer, req: SignRequest, *,

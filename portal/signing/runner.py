@@ -181,15 +181,18 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     def prepare(chunk_ids):
         requests = list(db.session.scalars(select(SignatureRequest).where(SignatureRequest.id.in_(chunk_ids))
                                            .order_by(SignatureRequest.id)))
-        items = [(storage.read_bytes(r.source_version.storage_key), sign_request_for(r, signer)) for r in requests]
+        items = [(_read_source(r.source_version), sign_request_for(r, signer)) for r in requests]
         return requests, items
 
     def sign(items):
+        results = [pdf if isinstance(pdf, SigningError) else None for pdf, _req in items]
+        readable = [item for item in items if not isinstance(item[0], SigningError)]
         with app.app_context():
             try:
-                return _sign_items(items, signer.id, secret)
+                signed = iter(_sign_items(readable, signer.id, secret) if readable else [])
             except SigningError as exc:
-                return [exc] * len(items)
+                signed = iter([exc] * len(readable))
+        return [result if result is not None else next(signed) for result in results]
 
     try:
         upcoming = None
@@ -219,6 +222,16 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     batch.finished_at = utcnow()
     batch.lease_token = None
     db.session.commit()
+
+
+def _read_source(version) -> bytes | SigningError:
+    """The document to sign, checked against its recorded hash: a damaged file fails alone."""
+    try:
+        return storage.read_bytes(version.storage_key, version.sha256)
+    except storage.StoredFileDamaged:
+        return SigningError("Berkas sumber rusak (sidik jari SHA-256 tidak cocok); unggah ulang dokumennya.")
+    except FileNotFoundError:
+        return SigningError("Berkas sumber tidak ditemukan di penyimpanan.")
 
 
 def unfinished_batches() -> list[int]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from portal.verification.i18n import format_date
 from portal.verification.offline import make_payload
 from tests.test_verification import (  # noqa: F401 - fixtures shared with the HTTP-level tests
-    HOLDER, Registry, certificate_pdf, pki, signer, trusted,
+    HOLDER, VALID_FROM, VALID_UNTIL, Registry, certificate_pdf, pki, signer, trusted,
 )
 
 pytestmark = pytest.mark.browser
@@ -57,7 +58,7 @@ def test_offline_page_checks_a_pasted_address_and_the_holder_name(page, live_ser
     expect(result).to_have_attribute("data-state", "ok")
     fields = page.locator(".offline-fields")
     expect(fields).to_contain_text("62090 2513 3 0108289 2026")
-    expect(fields).to_contain_text("28 Juli 2026 – 28 Juli 2029")
+    expect(fields).to_contain_text(f"{format_date(VALID_FROM, 'id')} – {format_date(VALID_UNTIL, 'id')}")
     expect(fields).to_contain_text("Sertifikat Kompetensi")
     page.get_by_label("Nama pada dokumen").fill("siti rahmawati  LUBIS")
     expect(page.locator(".offline-name-result")).to_have_attribute("data-state", "ok")

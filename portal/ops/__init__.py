@@ -1,0 +1,1 @@
+"""Running the portal on servers: moving documents to object storage, backup and restore."""
