@@ -8,11 +8,11 @@ from flask import Flask
 from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_settings, refuse_unsafe
 
 AREAS = ("home", "accounts", "admin", "flows", "calendar", "cases", "signing", "verification",
-         "correspondence", "numbering", "observability", "licensing", "assessment")
+         "correspondence", "numbering", "observability", "licensing", "assessment", "notifications")
 # Modules whose receivers follow the case engine's signals (cases.signals); imported at start-up.
 SUBSCRIBERS = ("portal.signing.subscribers", "portal.assessment.effects", "portal.assessment.subscribers",
                "portal.licensing.effects", "portal.licensing.checklist_forms", "portal.licensing.lks",
-               "portal.licensing.pleno", "portal.correspondence.effects")
+               "portal.licensing.pleno", "portal.correspondence.effects", "portal.notifications.subscribers")
 
 
 def normalise_database_url(url: str) -> str:

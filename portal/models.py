@@ -17,3 +17,4 @@ from portal.mail.models import OutgoingMail  # noqa: F401
 from portal.numbering.models import NumberReservation, NumberSeries, NumberVoid, SeriesDefinition  # noqa: F401
 from portal.signing.models import SignatureRequest, SigningBatch, SigningCredential  # noqa: F401
 from portal.verification.models import RateLimitCounter  # noqa: F401
+from portal.notifications.models import Notification, NotificationPreference, ReminderLog  # noqa: F401

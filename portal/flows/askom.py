@@ -93,13 +93,13 @@ ASKOM = Flow(
         # 6–9: training by the MA Pelatih named in the SPT
         Step(
             key="readiness", title="Laporan kesiapan: pelatihan sesuai surat persetujuan",
-            roles=("ma_pelatih",), lane="MA Pelatih", named_actor="spt_ma_pelatih",
+            roles=("ma_pelatih",), lane="MA Pelatih", supervisor="koor_sdm", named_actor="spt_ma_pelatih",
             produces=("D9",),
             transitions=(advance("recommendation", "Kirim laporan"),),
         ),
         Step(
             key="recommendation", title="Daftar peserta yang direkomendasi",
-            roles=("ma_pelatih",), lane="MA Pelatih", named_actor="spt_ma_pelatih",
+            roles=("ma_pelatih",), lane="MA Pelatih", supervisor="koor_sdm", named_actor="spt_ma_pelatih",
             produces=("D10",), form="rekomendasi",
             transitions=(advance("apl01", "Kirim daftar"),),
         ),
@@ -111,13 +111,13 @@ ASKOM = Flow(
         ),
         Step(
             key="review_apl01", title="Kaji dan validasi APL.01",
-            roles=("ma_pelatih",), lane="MA Pelatih", named_actor="spt_ma_pelatih", per="participant",
+            roles=("ma_pelatih",), lane="MA Pelatih", supervisor="koor_sdm", named_actor="spt_ma_pelatih", per="participant",
             requires=("D12",), produces=("D13",),
             transitions=(approve("training_report", "Validasi"), send_back("apl01", "Kembalikan APL.01")),
         ),
         Step(
             key="training_report", title="Laporan penugasan pelatihan Askom",
-            roles=("ma_pelatih",), lane="MA Pelatih", named_actor="spt_ma_pelatih",
+            roles=("ma_pelatih",), lane="MA Pelatih", supervisor="koor_sdm", named_actor="spt_ma_pelatih",
             produces=("D14",),
             transitions=(advance("apl02", "Kirim laporan"),),
         ),
@@ -130,19 +130,19 @@ ASKOM = Flow(
         ),
         Step(
             key="review_apl02", title="Kaji dan validasi APL.02", form="kaji_apl02",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji", per="participant",
             requires=("D16",), produces=("D17",),
             transitions=(approve("assessment", "Validasi"), send_back("apl02", "Kembalikan APL.02")),
         ),
         Step(
             key="assessment", title="Asesmen: rekaman dan laporan", form="hasil_asesmen",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji", per="participant",
             produces=("D18", "D19"),
             transitions=(advance("assignment_report", "Simpan hasil asesmen"),),
         ),
         Step(
             key="assignment_report", title="Laporan penugasan uji kompetensi",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji",
             produces=("D20",),
             transitions=(advance("training_implementation_report", "Kirim laporan"),),
         ),

@@ -23,7 +23,7 @@ REQUEST_STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="verification", title="Verifikasi dan koordinasi permohonan",
-        roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+        roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM", supervisor="koor_sdm",
         requires=("D1",), produces=("D2",), sla=SLA.hr(2, assumed=True),
         transitions=(
             advance("decision", "Teruskan ke Koordinator", key="forward"),
@@ -33,7 +33,7 @@ REQUEST_STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="decision", title="Keputusan atas permohonan yang sudah divalidasi",
-        roles=KOOR, lane="Koor. SDM / Koor. Sertifikasi",
+        roles=KOOR, lane="Koor. SDM / Koor. Sertifikasi", supervisor="kabag",
         # Approval is per participant (form "keputusan_peserta", recorded as D3); the letter lists them.
         requires=("D2",), produces=("D3",), sla=SLA.hr(1, assumed=True), form="keputusan_peserta",
         transitions=(
@@ -46,7 +46,7 @@ REQUEST_STEPS: tuple[Step, ...] = (
     # 4–5, approved: letter and SPTs drafted, signed by the Ketua, numbered by PHU
     Step(
         key="draft_approval", title="Draf surat persetujuan dan SPT MA Pelatih / MA Penguji",
-        roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+        roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM", supervisor="koor_sdm",
         produces=("D5 A", "D6 A", "D6 B"), sla=SLA.hr(1, assumed=True),
         transitions=(advance("sign_approval", "Ajukan ke Ketua"),),
     ),
@@ -58,7 +58,7 @@ REQUEST_STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="number_approval", title="Penomoran surat persetujuan dan SPT",
-        roles=("phu",), lane="PHU",
+        roles=("phu",), lane="PHU", supervisor="kasek",
         numbers=("D7 A", "D8 A", "D8 B"), sla=SLA.ts(assumed=True),
         effects=("create_participant_accounts",),
         transitions=(advance("readiness", "Beri nomor & kirim", key="dispatch"),),
@@ -66,7 +66,7 @@ REQUEST_STEPS: tuple[Step, ...] = (
     # 4–5, not approved
     Step(
         key="draft_rejection", title="Draf surat tidak persetujuan permohonan",
-        roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+        roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM", supervisor="koor_sdm",
         requires=("D4",), produces=("D5 B",), sla=SLA.hr(1, assumed=True),
         transitions=(advance("sign_rejection", "Ajukan ke Ketua"),),
     ),
@@ -78,7 +78,7 @@ REQUEST_STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="number_rejection", title="Penomoran surat tidak persetujuan",
-        roles=("phu",), lane="PHU",
+        roles=("phu",), lane="PHU", supervisor="kasek",
         numbers=("D7 B",), sla=SLA.ts(assumed=True),
         transitions=(advance(END_REJECTED, "Beri nomor & kirim", key="dispatch"),),
     ),
@@ -95,7 +95,7 @@ def certification_steps(*, pleno_role: str, pleno_lane: str, material_title: str
     return (
         Step(
             key="pleno_material", title=material_title,
-            roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+            roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM", supervisor="koor_sdm",
             produces=(material,), sla=SLA.hr(2, assumed=True),
             transitions=(advance("pleno", "Ajukan ke pleno"),),
         ),
@@ -111,7 +111,7 @@ def certification_steps(*, pleno_role: str, pleno_lane: str, material_title: str
         ),
         Step(
             key="draft_sk", title="Draf SK sertifikasi kompetensi",
-            roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM",
+            roles=("staf_sertifikasi",), lane="Staf Sertifikasi / SDM", supervisor="koor_sdm",
             requires=(minutes,), produces=(sk_draft,), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_sk", "Ajukan ke Ketua"),),
         ),
@@ -123,7 +123,7 @@ def certification_steps(*, pleno_role: str, pleno_lane: str, material_title: str
         ),
         Step(
             key="number_sk", title="Penomoran SK",
-            roles=("phu",), lane="PHU",
+            roles=("phu",), lane="PHU", supervisor="kasek",
             numbers=(sk,), sla=SLA.ts(assumed=True),
             transitions=(advance("print_certificates", "Beri nomor", key="dispatch"),),
         ),

@@ -56,6 +56,15 @@ NAMED_ACTORS: dict[str, str] = {
     "st_penyaksian": "Asesor Lisensi yang ditunjuk dalam Surat Tugas penyaksian uji (D29)",
 }
 
+# Who names the person of each slot, so an unassigned step lands in that role's notifications
+# (no case waits unseen for a named actor nobody has named).
+ASSIGNED_BY: dict[str, str] = {
+    "pengonsep": "kabag", "penerima_disposisi": "phu", "unit_tujuan": "kasek", "penandatangan": "kabag",
+    "spt_ma_pelatih": "staf_sertifikasi", "spt_ma_penguji": "staf_sertifikasi",
+    "ketua_tim_kecukupan": "staf_lisensi", "tim_kecukupan": "staf_lisensi", "st_asesmen_penuh": "staf_lisensi",
+    "st_penyaksian": "staf_lisensi",
+}
+
 
 class DocKind(StrEnum):
     """What a document is; signed kinds go through the signing queue and carry a QR stamp."""
@@ -233,6 +242,7 @@ class Step:
     sla: SLA = SLA.none()
     per: Per | None = None
     named_actor: str | None = None
+    supervisor: str | None = None  # the role told when the step is late (SLA escalation)
     stage: str | None = None
     join: bool = False
     effects: tuple[str, ...] = ()

@@ -132,7 +132,7 @@ LISENSI = Flow(
         ),
         Step(
             key="apresiasi_check", title="Pemeriksaan kelengkapan dokumen apresiasi (check list)",
-            roles=("cs",), lane="Customer Service", stage="Apresiasi",
+            roles=("cs",), lane="Customer Service", supervisor="kabag", stage="Apresiasi",
             requires=("D1",), produces=("D2",), sla=SLA.hr(2, assumed=True),
             form="cek_apresiasi",
             transitions=(advance("draft_apresiasi_invitation", "Lengkap"), send_back("apresiasi_requirements"),
@@ -140,7 +140,7 @@ LISENSI = Flow(
         ),
         Step(
             key="draft_apresiasi_invitation", title="Draf surat undangan apresiasi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Apresiasi",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Apresiasi",
             produces=("D3",), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_apresiasi_invitation", "Ajukan tanda tangan"),),
         ),
@@ -152,7 +152,7 @@ LISENSI = Flow(
         ),
         Step(
             key="apresiasi", title="Apresiasi: berita acara dan tanda terima kode akses",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Apresiasi",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Apresiasi",
             produces=("D5",), effects=("issue_access_code",),
             form="berita_acara_apresiasi",
             transitions=(advance("licence_documents", "Apresiasi selesai"), withdraw()),
@@ -167,7 +167,7 @@ LISENSI = Flow(
         ),
         Step(
             key="licence_check", title="Pemeriksaan kelengkapan dokumen lisensi (check list)",
-            roles=("cs",), lane="Customer Service", stage="Dokumen lisensi",
+            roles=("cs",), lane="Customer Service", supervisor="kabag", stage="Dokumen lisensi",
             requires=("D6",), produces=("D7",), sla=SLA.hr(2, assumed=True),
             form="cek_lisensi",
             transitions=(advance("desk_audit_documents", "Lengkap"), send_back("licence_documents"), withdraw()),
@@ -175,13 +175,13 @@ LISENSI = Flow(
         # Asesmen kecukupan (desk audit)
         Step(
             key="desk_audit_documents", title="Dokumen untuk asesmen kecukupan",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Asesmen kecukupan",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Asesmen kecukupan",
             produces=("D8",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("desk_audit_approval", "Kirim ke Ketua Tim"),),
         ),
         Step(
             key="desk_audit_approval", title="Persetujuan asesmen kecukupan oleh Ketua Tim",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen kecukupan",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen kecukupan",
             named_actor="ketua_tim_kecukupan",
             requires=("D8",), produces=("D9",), sla=SLA.hr(2, assumed=True),
             transitions=(approve("desk_audit", "Setujui pelaksanaan"),
@@ -189,7 +189,7 @@ LISENSI = Flow(
         ),
         Step(
             key="desk_audit", title="Asesmen kecukupan: LKS",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen kecukupan",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen kecukupan",
             named_actor="tim_kecukupan",
             produces=("D10",), sla=SLA.hr(5, assumed=True),
             transitions=(advance("draft_assignment", "Kirim LKS"),),
@@ -197,7 +197,7 @@ LISENSI = Flow(
         # Asesmen penuh (full assessment)
         Step(
             key="draft_assignment", title="Draf jadwal, pemberitahuan dan Surat Tugas asesmen penuh",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Asesmen penuh",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Asesmen penuh",
             requires=("D10",), produces=("D11", "D12"), sla=SLA.hr(2, assumed=True),
             transitions=(advance("sign_assignment", "Ajukan tanda tangan"),),
         ),
@@ -209,7 +209,7 @@ LISENSI = Flow(
         ),
         Step(
             key="full_assessment", title="Asesmen penuh: daftar hadir dan LKS",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen penuh",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen penuh",
             named_actor="st_asesmen_penuh",
             requires=("D13",), produces=("D14",),
             form="lks_penuh",
@@ -224,7 +224,7 @@ LISENSI = Flow(
         ),
         Step(
             key="lks_verification", title="Verifikasi perbaikan: LKS closed",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Asesmen penuh", per="finding",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen penuh", per="finding",
             named_actor="st_asesmen_penuh",
             requires=("D15",), sla=SLA.hr(2, assumed=True),
             transitions=(approve("pantek_material", "LKS closed", key="close"),
@@ -233,7 +233,7 @@ LISENSI = Flow(
         # Panitia Teknis
         Step(
             key="pantek_material", title="Bahan pantek (FR.09) dengan LKS closed",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Pantek", named_actor="st_asesmen_penuh",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Pantek", named_actor="st_asesmen_penuh",
             produces=("D16",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("pantek_validation", "Kirim ke Pantek"),),
         ),
@@ -241,13 +241,13 @@ LISENSI = Flow(
         # the team corrects only then (the decree's order), and the corrected material goes back to Pantek.
         Step(
             key="pantek_correction", title="Perbaikan bahan pantek (FR.09) oleh tim yang ditugaskan",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Pantek", named_actor="st_asesmen_penuh",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Pantek", named_actor="st_asesmen_penuh",
             produces=("D17",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("pantek_validation", "Kirim perbaikan ke Pantek"),),
         ),
         Step(
             key="pantek_validation", title="Telaah dan validasi bahan pantek (bahan pleno)",
-            roles=("pantek",), lane="Panitia Teknis", stage="Pantek",
+            roles=("pantek",), lane="Panitia Teknis", supervisor="kabag", stage="Pantek",
             requires=("D16",), produces=("D18",), sla=SLA.hr(2, assumed=True),
             transitions=(approve("draft_pleno_invitation", "Validasi"),
                          send_back("pantek_correction", "Minta perbaikan ke tim asesor")),
@@ -255,7 +255,7 @@ LISENSI = Flow(
         # Pleno
         Step(
             key="draft_pleno_invitation", title="Draf surat undangan rapat pleno",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Pleno",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Pleno",
             produces=("D19",), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_pleno_invitation", "Ajukan tanda tangan"),),
         ),
@@ -277,7 +277,7 @@ LISENSI = Flow(
         # Keputusan
         Step(
             key="draft_rejection", title="Draf surat pemberitahuan penolakan lisensi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Keputusan",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Keputusan",
             requires=("D21",), produces=("D22a",), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_rejection", "Ajukan tanda tangan"),),
         ),
@@ -289,7 +289,7 @@ LISENSI = Flow(
         ),
         Step(
             key="draft_sk", title="Draf SK Lisensi dan sertifikat lisensi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Keputusan",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Keputusan",
             requires=("D21",), produces=("D22b", "D22c"), sla=SLA.hr(1, assumed=True),
             transitions=(advance("sign_sk", "Ajukan tanda tangan"),),
         ),
@@ -304,13 +304,13 @@ LISENSI = Flow(
         ),
         Step(
             key="sk_handover", title="Berita acara serah terima SK Lisensi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Keputusan",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Keputusan",
             requires=("D23b",), produces=("D24",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("sk_receipt", "Serahkan ke PHU"),),
         ),
         Step(
             key="sk_receipt", title="Penerimaan serah terima SK Lisensi oleh PHU",
-            roles=("phu",), lane="PHU", stage="Keputusan",
+            roles=("phu",), lane="PHU", supervisor="kasek", stage="Keputusan",
             requires=("D24",), produces=("D25",), sla=SLA.ts(assumed=True),
             transitions=(advance("certificate_handover", "Terima"),),
         ),
@@ -323,7 +323,7 @@ LISENSI = Flow(
         ),
         Step(
             key="draft_witnessing", title="Draf jadwal, pemberitahuan dan Surat Tugas penyaksian uji",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Penyaksian uji",
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Penyaksian uji",
             requires=("D26",), produces=("D27", "D28"), sla=SLA.hr(2, assumed=True),
             transitions=(advance("sign_witnessing", "Ajukan tanda tangan"),),
         ),
@@ -335,7 +335,7 @@ LISENSI = Flow(
         ),
         Step(
             key="witnessing", title="Penyaksian uji: LKS dan daftar hadir",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Penyaksian uji",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Penyaksian uji",
             named_actor="st_penyaksian",
             requires=("D29",), produces=("D30",),
             form="lks_penyaksian",
@@ -350,7 +350,7 @@ LISENSI = Flow(
         ),
         Step(
             key="witnessing_verification", title="Verifikasi perbaikan: LKS memuaskan (close)",
-            roles=("asesor_lisensi",), lane="Asesor Lisensi", stage="Penyaksian uji", per="finding",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Penyaksian uji", per="finding",
             named_actor="st_penyaksian",
             requires=("D31",), sla=SLA.hr(2, assumed=True),
             transitions=(approve("certificate_handover", "LKS memuaskan (close)", key="close"),
@@ -359,13 +359,13 @@ LISENSI = Flow(
         # Serah terima sertifikat: only when the SK is handed over and the witnessing is satisfactory
         Step(
             key="certificate_handover", title="Berita acara serah terima sertifikat lisensi",
-            roles=("staf_lisensi",), lane="Staf Lisensi", stage="Serah terima", join=True,
+            roles=("staf_lisensi",), lane="Staf Lisensi", supervisor="kabag", stage="Serah terima", join=True,
             requires=("D23c",), produces=("D32",), sla=SLA.hr(2, assumed=True),
             transitions=(advance("certificate_receipt", "Serahkan ke PHU"),),
         ),
         Step(
             key="certificate_receipt", title="Penerimaan sertifikat lisensi oleh PHU",
-            roles=("phu",), lane="PHU", stage="Serah terima",
+            roles=("phu",), lane="PHU", supervisor="kasek", stage="Serah terima",
             requires=("D32",), produces=("D33",), sla=SLA.ts(assumed=True),
             transitions=(advance(END_OK, "Terima", key="receive"),),
         ),

@@ -92,13 +92,13 @@ RCC = Flow(
         # come from the MA Penguji), so he is named for the SPT only and has no step here.
         Step(
             key="readiness", title="Laporan kesiapan: upgrading sesuai surat persetujuan",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji",
             produces=("D9",),
             transitions=(advance("recommendation", "Kirim laporan"),),
         ),
         Step(
             key="recommendation", title="Daftar peserta yang direkomendasi",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji",
             produces=("D10",), form="rekomendasi",
             transitions=(advance("apl01", "Kirim daftar"),),
         ),
@@ -116,19 +116,19 @@ RCC = Flow(
         ),
         Step(
             key="review_apl02", title="Kaji dan validasi APL.02", form="kaji_apl02",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji", per="participant",
             requires=("D13",), produces=("D14",),
             transitions=(approve("assessment", "Validasi"), send_back("apl02", "Kembalikan APL.02")),
         ),
         Step(
             key="assessment", title="Asesmen: rekaman dan laporan", form="hasil_asesmen",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji", per="participant",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji", per="participant",
             produces=("D15", "D16"),
             transitions=(advance("assignment_report", "Simpan hasil asesmen"),),
         ),
         Step(
             key="assignment_report", title="Laporan penugasan uji kompetensi",
-            roles=("ma_penguji",), lane="MA Penguji", named_actor="spt_ma_penguji",
+            roles=("ma_penguji",), lane="MA Penguji", supervisor="koor_sdm", named_actor="spt_ma_penguji",
             produces=("D17",),
             transitions=(advance("rcc_report", "Kirim laporan"),),
         ),

@@ -34,7 +34,7 @@ SURAT_KELUAR_ANGGOTA = Flow(
         ),
         Step(
             key="dispatch", title="Penomoran & kirim",
-            roles=("phu",), lane="PHU",
+            roles=("phu",), lane="PHU", supervisor="kasek",
             requires=("SURAT_TTD",), numbers=("SURAT_TTD",), produces=("BUKTI_KIRIM",), sla=SLA.ts(),
             status="Menunggu penomoran & pengiriman PHU",
             transitions=(

@@ -36,7 +36,7 @@ SURAT_KELUAR_SEKRETARIAT = Flow(
         ),
         Step(
             key="paraf_kabag", title="Koreksi & paraf Kepala Bagian",
-            roles=("kabag",), lane="Kepala Bagian",
+            roles=("kabag",), lane="Kepala Bagian", supervisor="kasek",
             requires=("KONSEP",), sla=SLA.ts(assumed=True),
             status="Menunggu paraf Kepala Bagian",
             transitions=(approve("paraf_kasek", "Paraf"), send_back("konsep")),
@@ -57,7 +57,7 @@ SURAT_KELUAR_SEKRETARIAT = Flow(
         ),
         Step(
             key="dispatch", title="Penomoran & kirim",
-            roles=("phu",), lane="PHU",
+            roles=("phu",), lane="PHU", supervisor="kasek",
             requires=("SURAT_TTD",), numbers=("SURAT_TTD",), produces=("BUKTI_KIRIM",), sla=SLA.ts(),
             status="Menunggu penomoran & pengiriman PHU",
             transitions=(advance(END_OK, "Beri nomor & kirim", key="dispatch"),),

@@ -28,14 +28,14 @@ SURAT_MASUK = Flow(
     steps=(
         Step(
             key="register", title="Terima & catat surat masuk",
-            roles=("phu",), lane="PHU",
+            roles=("phu",), lane="PHU", supervisor="kasek",
             produces=("SURAT",), sla=SLA.ts(), effects=("assign_agenda_number",),
             status="Dicatat PHU",
             transitions=(advance("route", "Catat ke agenda"),),
         ),
         Step(
             key="route", title="Arahkan surat",
-            roles=("phu",), lane="PHU",
+            roles=("phu",), lane="PHU", supervisor="kasek",
             requires=("SURAT",), sla=SLA.ts(),
             status="Menunggu pengarahan PHU",
             transitions=(
@@ -56,7 +56,7 @@ SURAT_MASUK = Flow(
         ),
         Step(
             key="follow_up", title="Tindak lanjut",
-            roles=UNIT_TUJUAN, lane="Unit tujuan", named_actor="unit_tujuan",
+            roles=UNIT_TUJUAN, lane="Unit tujuan", supervisor="kasek", named_actor="unit_tujuan",
             produces=("TINDAK_LANJUT",), sla=SLA.per_disposition(default_days=2),
             status="Tindak lanjut oleh {unit}",
             transitions=(
@@ -66,7 +66,7 @@ SURAT_MASUK = Flow(
         ),
         Step(
             key="archive", title="Selesai & arsip",
-            roles=UNIT_TUJUAN, lane="PHU", named_actor="unit_tujuan",
+            roles=UNIT_TUJUAN, lane="PHU", supervisor="kasek", named_actor="unit_tujuan",
             status="Menunggu arsip",
             transitions=(advance(END_OK, "Arsipkan", key="archive"),),
         ),

@@ -22,6 +22,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("cases.my_cases", "Daftar Kasus", "Permohonan dan kasus yang dapat Anda lihat, dengan statusnya."),
     MenuItem("assessment.my_page", "Sertifikasi Saya", "Yang perlu Anda kerjakan, formulir, dokumen dan sertifikat Anda."),
     MenuItem("assessment.schemes", "Katalog Skema", "Skema sertifikasi, unit kompetensi, elemen dan KUK."),
+    MenuItem("notifications.dashboard_page", "Dasbor Layanan", "SLA enam alur per bulan, pekerjaan terbuka, kasus macet."),
     MenuItem("cases.new_case", "Ajukan Permohonan", "Mulai permohonan lisensi, RCC atau pelatihan asesor."),
     MenuItem("licensing.my_licences", "Lisensi Saya", "Posisi permohonan lisensi, temuan LKS dan dokumen lembaga Anda."),
     MenuItem("licensing.internal_register", "Register Lisensi", "LSP berlisensi, status dan riwayatnya."),

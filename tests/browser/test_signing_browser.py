@@ -121,7 +121,7 @@ def test_ketua_signs_fifty_documents_and_each_validates_with_its_qr_leading_to_v
 
     _select_all_and_sign(page, 50)
     with page.expect_navigation(timeout=SIGN_TIMEOUT_MS):
-        page.get_by_role("button", name="Tandatangani 50 dokumen").click()
+        page.get_by_role("button", name="Tandatangani 50 dokumen").click(timeout=SIGN_TIMEOUT_MS)
     expect(page).to_have_url(re.compile(r"/tanda-tangan/batch/\d+$"))
     progress = page.locator("#batch-progress progress")
     expect(progress).to_have_attribute("value", "50", timeout=30_000)

@@ -1,0 +1,62 @@
+"""Who is told: the people who may act on a work item, the applicant side of a case, the holders
+of a role, and those a document is addressed to (from the flow file's `seen_by`)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accounts.models import User, UserRole
+from portal.cases.access import may_act_on, named_people
+from portal.cases.models import Case, CaseItem, WorkItem
+from portal.extensions import db
+from portal.flows.registry import get_flow
+from portal.flows.roles import EXTERNAL_ROLES
+
+
+def role_holders(*roles: str) -> list[User]:
+    if not roles:
+        return []
+    return list(db.session.scalars(
+        select(User).where(User.is_enabled.is_(True),
+                           User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))))
+        .order_by(User.id)))
+
+
+def holders_of(case: Case, work: WorkItem) -> list[User]:
+    """Everyone who may act on the open work item now (the named person, else the role holders)."""
+    if work.assignee_id is not None:
+        user = db.session.get(User, work.assignee_id)
+        return [user] if user is not None and user.is_enabled else []
+    step = get_flow(case.flow_code).step(work.step_key)
+    return [user for user in role_holders(*step.roles) if may_act_on(user, case, work)]
+
+
+def applicant_side(case: Case) -> list[User]:
+    """The applicant organisation's users and the case's participants (who hear its decision)."""
+    ids = {item.user_id for item in case.items if item.kind == "participant" and item.user_id}
+    query = select(User).where(User.is_enabled.is_(True), User.id.in_(ids or [0]))
+    if case.organisation_id:
+        query = select(User).where(User.is_enabled.is_(True), (User.id.in_(ids or [0]))
+                                   | (User.organisation_id == case.organisation_id))
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
+def addressees(case: Case, code: str, item_key: str = "") -> list[User]:
+    """External people a document is addressed to, by its declared audiences."""
+    audiences = set(get_flow(case.flow_code).document(code).seen_by)
+    ids: set[int] = set()
+    if "applicant" in audiences and case.organisation_id:
+        ids |= set(db.session.scalars(select(User.id).where(User.organisation_id == case.organisation_id)))
+    if "participant" in audiences:
+        if item_key:
+            item = db.session.get(CaseItem, int(item_key.split(":", 1)[1]))
+            ids |= {item.user_id} if item is not None and item.user_id else set()
+        else:
+            ids |= {item.user_id for item in case.items if item.kind == "participant" and item.user_id}
+    if "assigned" in audiences:
+        ids |= named_people(case)
+    return list(db.session.scalars(select(User).where(User.id.in_(ids or [0]), User.is_enabled.is_(True))
+                                   .order_by(User.id)))
+
+
+def is_external(user: User) -> bool:
+    return bool(user.role_codes) and user.role_codes <= set(EXTERNAL_ROLES)
