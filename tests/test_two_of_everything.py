@@ -138,7 +138,7 @@ def test_two_apps_and_two_workers_share_one_database_redis_and_bucket(app, db, c
     ketua = cases[0][2]
     ketua_one = _login(one, ketua.username)
     revoked = _post(ketua_one, f"{one}/v/pencabutan/{document.public_id}",
-                    data={"reason": "Data pemegang tidak benar.", "reference": "KEP.1/BNSP/UJI"})
+                    data={"category": "data_keliru", "reason": "Data pemegang tidak benar.", "reference": "KEP.1/BNSP/UJI"})
     assert revoked.status_code == 302
     db.session.refresh(document)
     assert document.revoked_at is not None

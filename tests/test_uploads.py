@@ -122,20 +122,21 @@ def test_gate_accepts_plain_and_generated_pdfs(app):
 
 # --- every upload point uses it -------------------------------------------------------------------
 
-def _lis_case(lsp):
-    response = lsp.post("/kasus/baru", data={"flow": "LIS", "title": "Permohonan lisensi uji"})
+def _incoming_letter_case(phu):
+    """A case whose first step takes a plain upload (the scan of an incoming letter)."""
+    response = phu.post("/kasus/baru", data={"flow": "SM", "title": "Surat masuk uji"})
     return response.headers["Location"].rsplit("/", 1)[1]
 
 
 @pytest.mark.parametrize("kind", ["javascript", "deflate_bomb", "embedded_file"])
 def test_case_document_slot_uses_the_gate(app, db, login_as, kind):
     make, status, message = BAD[kind]
-    lsp = login_as("lsp")
-    number = _lis_case(lsp)
+    phu = login_as("phu")
+    number = _incoming_letter_case(phu)
     work = db.session.scalar(select(WorkItem).where(WorkItem.state == "open"))
     before = stored_files(app)
-    response = lsp.post(f"/kasus/{number}/kerja/{work.id}/unggah", content_type="multipart/form-data",
-                        data={"code": "D1", "file": (io.BytesIO(make()), "persyaratan.pdf")})
+    response = phu.post(f"/kasus/{number}/kerja/{work.id}/unggah", content_type="multipart/form-data",
+                        data={"code": "SURAT", "file": (io.BytesIO(make()), "pindaian.pdf")})
     assert response.status_code == status and message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(DocumentVersion.id))) == 0
     assert stored_files(app) == before
