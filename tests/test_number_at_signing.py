@@ -22,7 +22,9 @@ from portal.signing.setup import ensure_dev_signing
 from portal.signing.validation import pdfsig_report, validate_signed_pdf
 from portal.verification.offline import verify_payload
 from tests.conftest import login
+from portal.core.dates import utcnow
 from tests.factories import Cast, actor_for, drive
+from tests.test_correspondence import draft, office  # noqa: F401 - the office fixture
 
 PIN = "135792"
 
@@ -116,8 +118,10 @@ def test_signed_document_carries_its_number_inside_the_signature(app, db, root_c
     assert request.source_version.number_boxes and len(request.source_version.number_boxes) >= places
 
     path = storage.path_for(request.signed_version.storage_key)
+    (tmp_path / f"{kind}-ditandatangani.pdf").write_bytes(path.read_bytes())  # kept to look at
     text = _pdftotext(path)
     assert text.count(number) >= places, (number, text[:600])
+    assert "……" not in text  # the placeholder's glyphs left the page: copied text reads the number only
     # The placeholder is covered (what a reader sees); the verification page shows the same number.
     assert number in client.get(f"/v/{request.public_id}").get_data(as_text=True)
     # The QR's signed payload carries it too.
@@ -219,3 +223,29 @@ def test_uploaded_draft_gets_its_number_in_the_registry_and_qr_only(app, db, roo
     assert letter.number not in _pdftotext(storage.path_for(letter.signed_version.storage_key))
     url = _qr_url(letter, tmp_path)
     assert verify_payload(unquote(url.split("#p=", 1)[1]))["number"] == letter.number
+
+
+def test_outgoing_letter_keeps_its_drafters_classification_and_dispatch_reuses_the_number(app, db, office,
+                                                                                        root_cert):
+    from portal.correspondence import services
+
+    now = utcnow()
+    case = services.draft_outgoing("SKS", draft(classification="LS.01.00"), office["staf_sertifikasi"], now=now)
+    services.submit_draft(case, office["staf_sertifikasi"], now=now)
+    services.review_draft(case, office["kabag"], approve=True, now=now)
+    services.review_draft(case, office["kasek"], approve=True, now=now)
+    set_pin(office["ketua"], PIN)
+    _db.session.commit()
+    request = _db.session.scalars(select(SignatureRequest).where(SignatureRequest.case_id == case.id)).one()
+    batch = start_batch(office["ketua"], [request.id], PIN)
+    _db.session.commit()
+    run_batch(batch.id)
+    _db.session.expire_all()
+    request = _db.session.get(SignatureRequest, request.id)
+    assert request.state == "ditandatangani"
+    assert re.fullmatch(r"\d+/BNSP/LS\.01\.00/[IVX]+/\d{4}", request.number), request.number
+    assert request.number in _pdftotext(storage.path_for(request.signed_version.storage_key))
+    assert services.dispatch_letter(case, office["phu"], channel="surel") == request.number
+    _db.session.commit()
+    assert case.data["letter_number"] == request.number
+    assert len(_db.session.scalars(select(NumberReservation)).all()) == 1

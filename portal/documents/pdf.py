@@ -68,10 +68,14 @@ class NumberBox:
     font_size: float  # points
     bold: bool = False
     letter_spacing: float = 0.0  # points
+    # Where WeasyPrint set the placeholder's text (CSS px from the top-left, as in its content
+    # stream's text matrix), so signing can take the placeholder's glyphs out.
+    text_origin: tuple[float, float] | None = None
 
     def as_json(self) -> dict:
         return {"page": self.page_index, "box": [self.x1, self.y1, self.x2, self.y2], "baseline": self.baseline,
-                "size": self.font_size, "bold": self.bold, "spacing": self.letter_spacing}
+                "size": self.font_size, "bold": self.bold, "spacing": self.letter_spacing,
+                "origin": list(self.text_origin) if self.text_origin else None}
 
 
 @dataclass(frozen=True)
@@ -353,4 +357,5 @@ def _box_of(box, page_index: int, page_height: float, text_only: bool = False) -
         font_size=round(text.style["font_size"] * PT_PER_CSS_PX, 2),
         bold=text.style["font_weight"] >= 600,
         letter_spacing=round(spacing * PT_PER_CSS_PX, 2) if isinstance(spacing, (int, float)) else 0.0,
+        text_origin=(round(text.position_x, 6), round(text.position_y + text.baseline, 6)),
     )

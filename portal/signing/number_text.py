@@ -2,11 +2,14 @@
 
 The draft was rendered with a placeholder ("……/BNSP/…") wherever the number stands; the renderer
 recorded those places (portal.documents.pdf.NumberBox, stored on the DocumentVersion). Signing
-covers each placeholder with white and sets the number there in the documents' own face (Liberation
-Sans, embedded), as an incremental update, so the signature that follows seals the number too.
+takes the placeholder's glyphs out of the page (so copied or extracted text reads the number only),
+paints white over its box (in case a viewer kept anything), and sets the number there in the
+documents' own face (Liberation Sans, embedded), as an incremental update, so the signature that
+follows seals the number too.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from io import BytesIO
 from pathlib import Path
@@ -21,6 +24,34 @@ BOLD_FONT = STAMP_FONT.with_name("LiberationSans-Bold.ttf")
 # the content stream sets the real size per place with Tf.
 _SHAPE_SIZE = 10
 _PAD = 0.6  # points of white beyond the placeholder's box, against anti-aliased edges
+
+
+# WeasyPrint sets each text box with its own text matrix, in CSS px: "1 0 0 -1 x y Tm", then an
+# optional font change, then one TJ array (hex glyph strings and kerning numbers, no "]").
+_TEXT_RUN = re.compile(rb"1 0 0 -1 (-?[\d.]+) (-?[\d.]+) Tm\n(?:/[^\s/]+ [\d.]+ Tf\n)?(\[[^\]]*\]) TJ")
+
+
+def _drop_placeholders(writer, page_index: int, origins: list[tuple[float, float]]) -> None:
+    """Empty the TJ arrays that drew the placeholders (found by their text origin)."""
+    page_ref, _resources = writer.find_page_for_modification(page_index)
+    contents_ref = page_ref.get_object().raw_get("/Contents")
+    if not isinstance(contents_ref, generic.IndirectObject):
+        return
+    stream = contents_ref.get_object()
+    if not isinstance(stream, generic.StreamObject):
+        return
+    data = stream.data
+    cuts = [m.span(3) for m in _TEXT_RUN.finditer(data)
+            if any(abs(float(m.group(1)) - x) < 0.01 and abs(float(m.group(2)) - y) < 0.01 for x, y in origins)]
+    if not cuts:
+        return
+    parts, last = [], 0
+    for start, end in cuts:
+        parts += [data[last:start], b"[]"]
+        last = end
+    parts.append(data[last:])
+    stream._data, stream._encoded_data = b"".join(parts), None  # re-encoded with its own filter
+    writer.mark_update(contents_ref)
 
 
 def _fmt(value: float) -> str:
@@ -45,6 +76,7 @@ def write_number(data: bytes, boxes: list[dict], number: str) -> bytes:
     for box in boxes:
         by_page[int(box["page"])].append(box)
     for page_index, page_boxes in sorted(by_page.items()):
+        _drop_placeholders(writer, page_index, [tuple(box["origin"]) for box in page_boxes if box.get("origin")])
         ops, used = [], {}
         for box in page_boxes:
             x1, y1, x2, y2 = (float(v) for v in box["box"])
