@@ -98,7 +98,7 @@ def _qr_url(request: SignatureRequest, tmp_path) -> str:
 
 CASES = [
     # (flow, signed code, kind, pattern of its number, places the number stands in the PDF)
-    ("RCC", "D7 A", "letter", r"\d+/BNSP/DL\.02\.00/[IVX]+/\d{4}", 1),  # the number line
+    ("RCC", "D7 A", "letter", r"\d+/BNSP/DL\.02\.00/[IVX]+/\d{4}", 3),  # number line, Lampiran, footer
     ("RCC", "D8 A", "spt", r"SPT\.\d+/BNSP/KP\.04\.00/[IVX]+/\d{4}", 1),
     ("RCC", "D22", "sk", r"KEP\.\d+/BNSP/[IVX]+/\d{4}", 2),  # SK header and its Lampiran header
     ("LIS", "D4", "undangan", r"\d+/BNSP/LS\.01\.00/[IVX]+/\d{4}", 1),
