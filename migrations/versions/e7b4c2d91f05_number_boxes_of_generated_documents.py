@@ -1,7 +1,7 @@
 """number boxes of generated documents: where signing writes the official number
 
 Revision ID: e7b4c2d91f05
-Revises: c4f1e2a9d7b3
+Revises: e7a1c4b9d203
 Create Date: 2026-11-30 12:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'e7b4c2d91f05'
-down_revision = 'c4f1e2a9d7b3'
+down_revision = 'e7a1c4b9d203'
 branch_labels = None
 depends_on = None
 
