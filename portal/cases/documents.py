@@ -45,7 +45,7 @@ def present_codes(case: Case, item: CaseItem | None = None) -> set[str]:
 def upload_document(case: Case, code: str, filename: str, data: bytes, actor: User | None, *,
                     work: WorkItem | None = None, item: CaseItem | None = None, note: str | None = None,
                     content_type: str = "application/pdf", check: bool = True,
-                    signature_box: list | None = None) -> DocumentVersion:
+                    signature_box: list | None = None, number_boxes: list | None = None) -> DocumentVersion:
     """Store a new version of slot `code` (for the work item's participant / finding if any)."""
     flow = flow_of(case)
     if code not in flow.document_codes:
@@ -75,6 +75,7 @@ def upload_document(case: Case, code: str, filename: str, data: bytes, actor: Us
         filename=clean_filename(filename, f"{code}.pdf"), content_type=content_type, size=stored.size,
         sha256=stored.sha256, storage_key=stored.key, note=(note or "").strip() or None,
         step_key=work.step_key if work else None, uploaded_by=actor, signature_box=signature_box,
+        number_boxes=number_boxes or None,
     )
     db.session.add(version)
     db.session.flush()

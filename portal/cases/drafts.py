@@ -1,8 +1,8 @@
 """Drafts generated from the official templates, filled from the case (letters, SPT, SK, invitations,
 the licence certificate), so staff start from a correct document instead of a blank page.
 
-Numbers stay as dotted placeholders: PHU numbers a document after the Ketua signs it, and the
-number is then kept in the registry and on the verification page.
+Numbers stay as dotted placeholders in the draft: signing reserves the number and writes it over
+every placeholder (the boxes stored with the draft) before the signature seals the document.
 """
 from __future__ import annotations
 
@@ -241,4 +241,5 @@ def generate_draft(case: Case, work, code: str, actor):
     box = rendered.signature_box
     return upload_document(case, code, f"draf-{code.replace(' ', '')}-{case.number}.pdf", rendered.data, actor,
                            work=work, note="Draf dibuat dari templat resmi", check=False,
-                           signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2])
+                           signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2],
+                           number_boxes=rendered.number_boxes_json)

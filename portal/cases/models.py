@@ -120,6 +120,9 @@ class DocumentVersion(db.Model):
     step_key: Mapped[str | None] = mapped_column(String(60))
     # Where a generated document reserves room for the signature stamp: [page, x1, y1, x2, y2].
     signature_box: Mapped[list | None] = mapped_column(JSON)
+    # Where a generated draft shows its number placeholder (portal.documents.pdf.NumberBox.as_json):
+    # signing writes the official number there before the signature seals it.
+    number_boxes: Mapped[list | None] = mapped_column(JSON)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

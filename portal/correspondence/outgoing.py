@@ -22,8 +22,8 @@ from portal.correspondence.letters import SIFAT, SIGNERS
 from portal.documents.contexts import LetterContext, Signatory
 from portal.documents.pdf import RenderedPdf, render_pdf
 from portal.extensions import db
-from portal.numbering.formats import CLASSIFICATIONS, format_number, series_key
-from portal.numbering.services import next_value
+from portal.numbering.formats import CLASSIFICATIONS, series_key
+from portal.numbering.services import reserve_number
 
 DISPATCH_CHANNELS: dict[str, str] = {
     "surel": "Surat elektronik (surel)",
@@ -140,7 +140,8 @@ def _store_konsep(case: Case, work: WorkItem, flow_code: str, draft: OutgoingDra
     box = rendered.signature_box  # where the signing queue stamps the signature and its QR code
     return engine.upload_document(case, "KONSEP", f"konsep-{case.number}.pdf", rendered.data, actor, work=work,
                                   note="Konsep dari templat surat dinas",
-                                  signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2])
+                                  signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2],
+                                  number_boxes=rendered.number_boxes_json)
 
 
 def revise_draft(case: Case, actor: User, draft: OutgoingDraft, *, upload: Upload | None = None,
@@ -211,11 +212,9 @@ def choose_signer(case: Case, actor: User, signer_role: str) -> User:
 
 
 def _number_letter(case: Case, now: datetime) -> str:
-    """The letter's number from the letter series of the year, with the letter's own classification.
-
-    The signing queue would number the signed letter when PHU's step closes (with its default
-    classification); numbering it here first, on the same registry row, keeps the drafter's code.
-    A letter signed outside the queue (no registry row) is numbered all the same."""
+    """The number the letter received as it was signed (written in the PDF and its QR), reused at
+    registration and dispatch. Only a letter signed without one (outside the queue, or before
+    numbering moved to signing) is numbered here, with the letter's own classification."""
     from portal.signing.models import SignatureRequest
 
     signed = list(db.session.scalars(
@@ -226,9 +225,8 @@ def _number_letter(case: Case, now: datetime) -> str:
     numbered = next((r.number for r in signed if r.number), None)
     if numbered:
         return numbered
-    today = wib_date(now)
     classification = letters.facts(case).get("classification", "UM.00.00")
-    number = format_number("letter", next_value(series_key("letter"), today.year), today, classification)
+    _sequence, number = reserve_number(series_key("letter"), now, classification)
     for request in signed[:1]:
         request.number = number
     return number
@@ -236,7 +234,7 @@ def _number_letter(case: Case, now: datetime) -> str:
 
 def dispatch_letter(case: Case, actor: User, *, channel: str, note: str = "", receipt: Upload | None = None,
                     now: datetime | None = None) -> str:
-    """PHU numbers the signed letter (one series per year, never duplicated) and records its dispatch."""
+    """PHU registers the signed letter under the number it was signed with and records its dispatch."""
     now = now_or(now)
     if channel not in DISPATCH_CHANNELS:
         raise CaseError("Pilih cara pengiriman surat.")
@@ -255,7 +253,7 @@ def dispatch_letter(case: Case, actor: User, *, channel: str, note: str = "", re
                 f"Oleh: {actor.full_name}\nWaktu: {format_datetime_id(now)}\nCatatan: {note.strip() or '-'}\n")
         engine.upload_document(case, "BUKTI_KIRIM", "bukti-kirim.txt", text.encode(), actor, work=work,
                                note=DISPATCH_CHANNELS[channel], content_type="text/plain", check=False)
-    engine.note(case, actor, f"Nomor surat diberikan: {number}", step_key="dispatch", now=now)
+    engine.note(case, actor, f"Surat diregistrasi dan dikirim: nomor {number}", step_key="dispatch", now=now)
     engine.act(case, work.id, "dispatch", actor, now=now)
     record("correspondence.dispatch", case, actor=actor, detail={"number": number, "channel": channel})
     return number

@@ -3,6 +3,7 @@ the reserved signature space, in PDF points, where the e-signature stamp goes.
 """
 from __future__ import annotations
 
+import re
 import threading
 import warnings
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ PDF_CSS_DIR = STATIC_DIR / "pdf"
 PDF_VARIANT = "pdf/a-2b"
 PT_PER_CSS_PX = 0.75  # CSS defines 96 px per inch, PDF 72 pt per inch
 SIGNATURE_BOX_ID = "signature-box"  # further signatories: signature-box-2, signature-box-3, ...
+NUMBER_ANCHOR = "docnum"  # every <span class="docnum"> becomes docnum-1, docnum-2, ... when rendered
+_NUMBER_SPAN = re.compile(r'<span class="docnum">')
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,41 @@ class SignatureBox:
 
 
 @dataclass(frozen=True)
+class NumberBox:
+    """Where the document shows its number placeholder (points, origin bottom-left), and how the
+    text there is set, so signing can write the official number over it."""
+
+    page_index: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    baseline: float  # y of the text's baseline
+    font_size: float  # points
+    bold: bool = False
+    letter_spacing: float = 0.0  # points
+    # Where WeasyPrint set the placeholder's text (CSS px from the top-left, as in its content
+    # stream's text matrix), so signing can take the placeholder's glyphs out.
+    text_origin: tuple[float, float] | None = None
+
+    def as_json(self) -> dict:
+        return {"page": self.page_index, "box": [self.x1, self.y1, self.x2, self.y2], "baseline": self.baseline,
+                "size": self.font_size, "bold": self.bold, "spacing": self.letter_spacing,
+                "origin": list(self.text_origin) if self.text_origin else None}
+
+
+@dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
     page_count: int
     signature_box: SignatureBox  # where the signing official's stamp goes
     signature_boxes: tuple[SignatureBox, ...] = ()  # every reserved space, the primary first
+    number_boxes: tuple[NumberBox, ...] = ()  # every place the number stands (line, annex, footers)
+
+    @property
+    def number_boxes_json(self) -> list[dict]:
+        """As stored on the draft's DocumentVersion.number_boxes."""
+        return [box.as_json() for box in self.number_boxes]
 
 
 @dataclass(frozen=True)
@@ -234,7 +267,7 @@ def render_pdf(kind: str, context: object) -> RenderedPdf:
 def render_template_pdf(template: str, context: object, stylesheets: tuple[str, ...] = _PORTRAIT, *,
                         kind: str = "") -> RenderedPdf:
     """Render any template of templates/pdf (an area's own form layout, e.g. FR.APL.02) the same way."""
-    html = _jinja_env().get_template(template).render(doc=context, kind=kind)
+    html = _anchor_numbers(_jinja_env().get_template(template).render(doc=context, kind=kind))
     engine = _get_engine()
     with engine.lock:
         document = HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=engine.fetcher).render(
@@ -249,7 +282,7 @@ def render_template_pdf(template: str, context: object, stylesheets: tuple[str, 
     if not boxes:
         raise RuntimeError(f"template {template} has no #{SIGNATURE_BOX_ID} element")
     return RenderedPdf(data=data, page_count=len(document.pages), signature_box=boxes[0],
-                       signature_boxes=boxes)
+                       signature_boxes=boxes, number_boxes=_number_boxes(document))
 
 
 def _without_info_producer(document, pdf) -> None:
@@ -280,3 +313,55 @@ def _signature_boxes(document) -> tuple[SignatureBox, ...]:
         return 1 if name == SIGNATURE_BOX_ID else int(name.rsplit("-", 1)[1])
 
     return tuple(found[name] for name in sorted(found, key=order))
+
+
+# --- where the number stands ---------------------------------------------------------------------
+
+def _anchor_numbers(html: str) -> str:
+    """Give every number placeholder its own anchor, so its box can be found after layout."""
+    counter = iter(range(1, 1000))
+    return _NUMBER_SPAN.sub(lambda _m: f'<span class="docnum" id="{NUMBER_ANCHOR}-{next(counter)}">', html)
+
+
+def _number_boxes(document) -> tuple[NumberBox, ...]:
+    """The placeholder spans, and the page footers that repeat the number (CSS string(docnum))."""
+    from weasyprint.formatting_structure import boxes as wp
+
+    found: list[NumberBox] = []
+    seen: set[str] = set()
+    for index, page in enumerate(document.pages):
+        height = page.height * PT_PER_CSS_PX
+        for box in page._page_box.descendants():
+            anchor = box.style["anchor"] if not isinstance(box, wp.TextBox) else None
+            if anchor and anchor.startswith(NUMBER_ANCHOR + "-") and anchor not in seen:
+                seen.add(anchor)
+                number_box = _box_of(box, index, height)
+            elif isinstance(box, wp.MarginBox) and box.at_keyword == "@bottom-left":
+                number_box = _box_of(box, index, height, text_only=True)
+            else:
+                continue
+            if number_box is not None:
+                found.append(number_box)
+    return tuple(found)
+
+
+def _box_of(box, page_index: int, page_height: float, text_only: bool = False) -> NumberBox | None:
+    from weasyprint.formatting_structure import boxes as wp
+
+    text = next((b for b in box.descendants() if isinstance(b, wp.TextBox) and b.text.strip()), None)
+    if text is None:
+        return None
+    outer = text if text_only else box
+    left, top = outer.border_box_x(), outer.border_box_y()
+    right, bottom = left + outer.border_width(), top + outer.border_height()
+    spacing = text.style["letter_spacing"]
+    return NumberBox(
+        page_index=page_index,
+        x1=round(left * PT_PER_CSS_PX, 2), y1=round(page_height - bottom * PT_PER_CSS_PX, 2),
+        x2=round(right * PT_PER_CSS_PX, 2), y2=round(page_height - top * PT_PER_CSS_PX, 2),
+        baseline=round(page_height - (text.position_y + text.baseline) * PT_PER_CSS_PX, 2),
+        font_size=round(text.style["font_size"] * PT_PER_CSS_PX, 2),
+        bold=text.style["font_weight"] >= 600,
+        letter_spacing=round(spacing * PT_PER_CSS_PX, 2) if isinstance(spacing, (int, float)) else 0.0,
+        text_origin=(round(text.position_x, 6), round(text.position_y + text.baseline, 6)),
+    )

@@ -57,11 +57,11 @@ REQUEST_STEPS: tuple[Step, ...] = (
         transitions=(approve("number_approval", "Tanda tangani", key="sign"), send_back("draft_approval")),
     ),
     Step(
-        key="number_approval", title="Penomoran surat persetujuan dan SPT",
+        key="number_approval", title="Registrasi & pengiriman surat persetujuan dan SPT",
         roles=("phu",), lane="PHU", supervisor="kasek",
         numbers=("D7 A", "D8 A", "D8 B"), sla=SLA.ts(assumed=True),
         effects=("create_participant_accounts",),
-        transitions=(advance("readiness", "Beri nomor & kirim", key="dispatch"),),
+        transitions=(advance("readiness", "Registrasi & kirim", key="dispatch"),),
     ),
     # 4–5, not approved
     Step(
@@ -77,10 +77,10 @@ REQUEST_STEPS: tuple[Step, ...] = (
         transitions=(approve("number_rejection", "Tanda tangani", key="sign"), send_back("draft_rejection")),
     ),
     Step(
-        key="number_rejection", title="Penomoran surat tidak persetujuan",
+        key="number_rejection", title="Registrasi & pengiriman surat tidak persetujuan",
         roles=("phu",), lane="PHU", supervisor="kasek",
         numbers=("D7 B",), sla=SLA.ts(assumed=True),
-        transitions=(advance(END_REJECTED, "Beri nomor & kirim", key="dispatch"),),
+        transitions=(advance(END_REJECTED, "Registrasi & kirim", key="dispatch"),),
     ),
 )
 
@@ -122,10 +122,10 @@ def certification_steps(*, pleno_role: str, pleno_lane: str, material_title: str
             transitions=(approve("number_sk", "Tanda tangani", key="sign"), send_back("draft_sk")),
         ),
         Step(
-            key="number_sk", title="Penomoran SK",
+            key="number_sk", title="Registrasi SK",
             roles=("phu",), lane="PHU", supervisor="kasek",
             numbers=(sk,), sla=SLA.ts(assumed=True),
-            transitions=(advance("print_certificates", "Beri nomor", key="dispatch"),),
+            transitions=(advance("print_certificates", "Registrasi", key="dispatch"),),
         ),
         Step(
             key="print_certificates", title="Sertifikat dibuat untuk setiap peserta dalam SK",

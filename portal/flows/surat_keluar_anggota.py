@@ -33,12 +33,12 @@ SURAT_KELUAR_ANGGOTA = Flow(
             transitions=(advance("dispatch", "Tanda tangani & kirim ke PHU"),),
         ),
         Step(
-            key="dispatch", title="Penomoran & kirim",
+            key="dispatch", title="Registrasi & kirim",
             roles=("phu",), lane="PHU", supervisor="kasek",
             requires=("SURAT_TTD",), numbers=("SURAT_TTD",), produces=("BUKTI_KIRIM",), sla=SLA.ts(),
-            status="Menunggu penomoran & pengiriman PHU",
+            status="Menunggu registrasi & pengiriman PHU",
             transitions=(
-                advance(END_OK, "Beri nomor & kirim", key="dispatch"),
+                advance(END_OK, "Registrasi & kirim", key="dispatch"),
                 send_back("konsep_sign", "Kembalikan ke pengirim"),
             ),
         ),

@@ -56,11 +56,11 @@ SURAT_KELUAR_SEKRETARIAT = Flow(
             transitions=(approve("dispatch", "Tanda tangani", key="sign"), send_back("konsep")),
         ),
         Step(
-            key="dispatch", title="Penomoran & kirim",
+            key="dispatch", title="Registrasi & kirim",
             roles=("phu",), lane="PHU", supervisor="kasek",
             requires=("SURAT_TTD",), numbers=("SURAT_TTD",), produces=("BUKTI_KIRIM",), sla=SLA.ts(),
-            status="Menunggu penomoran & pengiriman PHU",
-            transitions=(advance(END_OK, "Beri nomor & kirim", key="dispatch"),),
+            status="Menunggu registrasi & pengiriman PHU",
+            transitions=(advance(END_OK, "Registrasi & kirim", key="dispatch"),),
         ),
     ),
 )

@@ -311,7 +311,8 @@ def _take_step(case: Case, work: WorkItem, step, people: dict[str, User]) -> Non
     for code in missing_documents(step, transition, present):
         document = document_for(case, code, work.item, people)
         engine.upload_document(case, code, document.filename, document.data, actor, work=work,
-                               signature_box=document.signature_box)
+                               signature_box=document.signature_box,
+                               number_boxes=document.number_boxes)
     engine.act(case, work.id, transition.key, actor)
 
 

@@ -26,6 +26,7 @@ class DemoDocument:
     filename: str
     data: bytes
     signature_box: list | None = None  # [page, x1, y1, x2, y2]: where the signing stamp goes
+    number_boxes: list | None = None  # where signing writes the number (NumberBox.as_json)
 
 
 def document_for(case: Case, code: str, item: CaseItem | None, people: dict[str, User]) -> DemoDocument:
@@ -45,7 +46,7 @@ def document_for(case: Case, code: str, item: CaseItem | None, people: dict[str,
     rendered = render_pdf(kind, context)
     box = rendered.signature_box
     return DemoDocument(f"draf-{slug}-{case.number}.pdf", rendered.data,
-                        [box.page_index, box.x1, box.y1, box.x2, box.y2])
+                        [box.page_index, box.x1, box.y1, box.x2, box.y2], rendered.number_boxes_json)
 
 
 @dataclass

@@ -75,6 +75,16 @@ class SignatureRequest(db.Model):
     def state_label(self) -> str:
         return REQUEST_STATES.get(self.state, self.state)
 
+    @property
+    def number_note(self) -> str | None:
+        """Said on the queue row when the number given at signing cannot stand inside the PDF."""
+        from portal.numbering.at_signing import takes_number
+
+        if self.number or (self.source_version and self.source_version.number_boxes) or not takes_number(self):
+            return None
+        return ("Draf unggahan: nomor resmi diberikan saat ditandatangani dan tercatat di registri serta "
+                "kode QR, tetapi tidak tertulis di dalam PDF.")
+
 
 BATCH_STATES = {
     "disiapkan": "Menunggu konfirmasi PIN",

@@ -278,8 +278,8 @@ def store_signed(request: SignatureRequest, data: bytes, level: str, sha256: str
         today = to_wib(utcnow()).date()
         request.number = format_number(document.series, next_value(series_key(document.series), today.year),
                                        today, document.classification or "UM.00.00")
-        if document.kind == DocKind.LICENCE_CERTIFICATE and case.organisation:
-            case.organisation.licence_number = request.number
+    if document.kind == DocKind.LICENCE_CERTIFICATE and case.organisation and request.number:
+        case.organisation.licence_number = request.number
     advance_if_complete(request, signer)
     return True
 
@@ -317,9 +317,15 @@ def cancel_open_requests(work: WorkItem) -> None:
 
 
 def assign_numbers(case: Case, step, actor: User | None) -> list[str]:
-    """PHU's numbering step: each signed document of the step's `numbers` gets its number now."""
+    """PHU's registration and dispatch step: the signed documents of the step's `numbers` already
+    carry the number signing gave them (inside the PDF and its QR); this records them in the
+    agenda. Only a document signed without a number (before numbering moved to signing) is
+    numbered here, from the same series."""
+    from portal.cases.timeline import note
+    from portal.numbering.at_signing import classification_for
+    from portal.numbering.services import reserve_number
+
     numbers = []
-    today = to_wib(utcnow()).date()
     flow = engine.flow_of(case)
     for code in step.numbers:
         document = flow.document(code)
@@ -327,12 +333,18 @@ def assign_numbers(case: Case, step, actor: User | None) -> list[str]:
             continue
         requests = db.session.scalars(select(SignatureRequest).where(
             SignatureRequest.case_id == case.id, SignatureRequest.code == code,
-            SignatureRequest.state == "ditandatangani", SignatureRequest.number.is_(None)))
+            SignatureRequest.state == "ditandatangani").order_by(SignatureRequest.id))
         for request in requests:
-            sequence = next_value(series_key(document.series), today.year)
-            request.number = format_number(document.series, sequence, today, document.classification or "UM.00.00")
+            if not request.number:
+                _seq, request.number = reserve_number(series_key(document.series), utcnow(),
+                                                      classification_for(request, document))
+                record("signing.numbered", request, actor=actor, detail={"number": request.number,
+                                                                          "at": "registrasi"})
             if document.kind == DocKind.LICENCE_CERTIFICATE and case.organisation:
                 case.organisation.licence_number = request.number
             numbers.append(request.number)
-            record("signing.numbered", request, actor=actor, detail={"number": request.number})
+            record("signing.registered", request, actor=actor, detail={"number": request.number})
+    if numbers:
+        note(case, actor, "Registrasi & pengiriman: nomor " + ", ".join(numbers) + " tercatat di agenda",
+            step_key=getattr(step, "key", None))
     return numbers

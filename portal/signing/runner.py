@@ -10,11 +10,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from pyhanko.pdf_utils.misc import PdfError
 from sqlalchemy import or_, select, update
 
 from portal import storage
 from portal.core.dates import utcnow
 from portal.extensions import db
+from portal.numbering.at_signing import number_at_signing, takes_number, void_unsigned
+from portal.numbering.services import NumberingError
+from portal.signing.number_text import write_number
 from portal.signing.devpki import P12_FILENAME, ROOT_FILENAME
 from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.pades import SignRequest, SigningError
@@ -92,6 +96,36 @@ def _current_fingerprint() -> str | None:
         return key_fingerprint()
     except SigningError:
         return None  # unreadable now: signing reports it per document
+
+
+def _fail(request: SignatureRequest, message: str) -> None:
+    db.session.execute(update(SignatureRequest).where(
+        SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
+        .values(state="gagal", error=message).execution_options(synchronize_session=False))
+
+
+def _number(request: SignatureRequest) -> bool:
+    """Reserve the document's number before its QR and PDF are made (committed with the chunk
+    that stores the signed PDF); a series that cannot number it fails the request, not the batch."""
+    try:
+        number_at_signing(request)
+    except NumberingError as exc:
+        _fail(request, str(exc))
+        return False
+    return True
+
+
+def _with_number(request: SignatureRequest) -> bytes | SigningError:
+    """The draft to sign, with the number written over its placeholders when it has some (a
+    generated draft); an uploaded PDF carries its number in the registry and the QR only."""
+    data = _read_source(request.source_version)
+    boxes = request.source_version.number_boxes
+    if isinstance(data, bytes) and boxes and request.number and takes_number(request):
+        try:
+            data = write_number(data, boxes, request.number)
+        except (PdfError, ValueError, KeyError) as exc:
+            return SigningError(f"Nomor tidak dapat dituliskan pada dokumen: {exc}"[:500])
+    return data
 
 
 def _acquire(batch_id: int, token: str) -> bool:
@@ -224,7 +258,8 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     def prepare(chunk_ids):
         requests = list(db.session.scalars(select(SignatureRequest).where(SignatureRequest.id.in_(chunk_ids))
                                            .order_by(SignatureRequest.id)))
-        items = [(_read_source(r.source_version), sign_request_for(r, signer)) for r in requests]
+        requests = [r for r in requests if _number(r)]
+        items = [(_with_number(r), sign_request_for(r, signer)) for r in requests]
         return requests, items
 
     # The batch is bound to the certificate it started with; recorded before the first signature.
@@ -265,6 +300,7 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
                 upcoming = (next_requests, pool.submit(sign, next_items))
             for stored, (request, result) in enumerate(zip(requests, results), start=1):
                 if isinstance(result, SigningError):
+                    void_unsigned(request, result.message)
                     db.session.execute(update(SignatureRequest).where(
                         SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
                         .values(state="gagal", error=result.message).execution_options(synchronize_session=False))

@@ -41,14 +41,15 @@ STAMP_TEXT = (
 TS_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
-@lru_cache(maxsize=1)
-def _latin_font() -> bytes:
-    """The stamp font reduced to printable Latin-1 and common punctuation (names, dates)."""
+@lru_cache(maxsize=4)
+def _latin_font(path: Path = STAMP_FONT) -> bytes:
+    """The stamp font (or another face, e.g. the bold one for a bold number line) reduced to
+    printable Latin-1 and common punctuation (names, dates, numbers)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    font = TTFont(str(STAMP_FONT))
+    font = TTFont(str(path))
     options = subset.Options(layout_features=["kern"], name_IDs=[1, 2, 3, 4, 6], notdef_outline=True)
     options.drop_tables += ["FFTM", "DSIG"]
     subsetter = subset.Subsetter(options)
@@ -101,27 +102,27 @@ class _SharedFontAccumulator(GlyphAccumulator):
 
 
 @lru_cache(maxsize=8)
-def _prototype(font_size: int) -> GlyphAccumulator:
+def _prototype(font_size: float, path: Path = STAMP_FONT) -> GlyphAccumulator:
     """One parsed copy of the prepared font per process (HarfBuzz face, fontTools tables).
 
     Parsing it costs a few milliseconds; every stamp shares it read-only, so its lazy caches are
     filled here, before any sharing.
     """
-    proto = _SharedFontAccumulator(writer=PdfFileWriter(stream_xrefs=False), font_handle=BytesIO(_latin_font()),
+    proto = _SharedFontAccumulator(writer=PdfFileWriter(stream_xrefs=False), font_handle=BytesIO(_latin_font(path)),
                                    font_size=font_size, ot_script_tag="latn", writing_direction="ltr")
     proto._widths, proto._shapes = {}, {}
     _ = proto._reverse_cmap
     return proto
 
 
-def _accumulator(writer, font_size: int, obj_stream) -> GlyphAccumulator:
+def _accumulator(writer, font_size: float, obj_stream, path: Path = STAMP_FONT) -> GlyphAccumulator:
     """A glyph accumulator for one signature, sharing the prototype's parsed font.
 
     Its glyphs and font objects belong to ``writer``; the font program is embedded as prepared
     (pyHanko would subset and re-serialise it for every signature, about 17 ms, four times the
     rest of the stamp; the prepared font is already small).
     """
-    proto = _prototype(font_size)
+    proto = _prototype(font_size, path)
     engine = copy.copy(proto)
     base_ps_name = proto.cidfont_obj.name.split("+", 1)[1]
     FontEngine.__init__(engine, writer, base_ps_name, embedded_subset=True, obj_stream=obj_stream,
@@ -133,7 +134,7 @@ def _accumulator(writer, font_size: int, obj_stream) -> GlyphAccumulator:
 
     def set_font_file(target_writer):
         stream = generic.StreamObject({generic.NameObject("/Filter"): generic.NameObject("/FlateDecode")},
-                                      encoded_data=_latin_font_deflated())
+                                      encoded_data=_latin_font_deflated(path))
         ref = target_writer.add_object(stream)
         cidfont._font_descriptor[generic.NameObject("/FontFile2")] = ref
         return ref
@@ -142,9 +143,9 @@ def _accumulator(writer, font_size: int, obj_stream) -> GlyphAccumulator:
     return engine
 
 
-@lru_cache(maxsize=1)
-def _latin_font_deflated() -> bytes:
-    return zlib.compress(_latin_font(), 9)
+@lru_cache(maxsize=4)
+def _latin_font_deflated(path: Path = STAMP_FONT) -> bytes:
+    return zlib.compress(_latin_font(path), 9)
 
 
 @dataclass(frozen=True)

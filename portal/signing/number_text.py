@@ -1,0 +1,103 @@
+"""Writing the official number into a generated draft just before it is signed.
+
+The draft was rendered with a placeholder ("……/BNSP/…") wherever the number stands; the renderer
+recorded those places (portal.documents.pdf.NumberBox, stored on the DocumentVersion). Signing
+takes the placeholder's glyphs out of the page (so copied or extracted text reads the number only),
+paints white over its box (in case a viewer kept anything), and sets the number there in the
+documents' own face (Liberation Sans, embedded), as an incremental update, so the signature that
+follows seals the number too.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from io import BytesIO
+from pathlib import Path
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from portal.signing.stamp import STAMP_FONT, _accumulator
+
+BOLD_FONT = STAMP_FONT.with_name("LiberationSans-Bold.ttf")
+# Shaping needs some size; glyph positions come out in thousandths of an em whatever it is, and
+# the content stream sets the real size per place with Tf.
+_SHAPE_SIZE = 10
+_PAD = 0.6  # points of white beyond the placeholder's box, against anti-aliased edges
+
+
+# WeasyPrint sets each text box with its own text matrix, in CSS px: "1 0 0 -1 x y Tm", then an
+# optional font change, then one TJ array (hex glyph strings and kerning numbers, no "]").
+_TEXT_RUN = re.compile(rb"1 0 0 -1 (-?[\d.]+) (-?[\d.]+) Tm\n(?:/[^\s/]+ [\d.]+ Tf\n)?(\[[^\]]*\]) TJ")
+
+
+def _drop_placeholders(writer, page_index: int, origins: list[tuple[float, float]]) -> None:
+    """Empty the TJ arrays that drew the placeholders (found by their text origin)."""
+    page_ref, _resources = writer.find_page_for_modification(page_index)
+    contents_ref = page_ref.get_object().raw_get("/Contents")
+    if not isinstance(contents_ref, generic.IndirectObject):
+        return
+    stream = contents_ref.get_object()
+    if not isinstance(stream, generic.StreamObject):
+        return
+    data = stream.data
+    cuts = [m.span(3) for m in _TEXT_RUN.finditer(data)
+            if any(abs(float(m.group(1)) - x) < 0.01 and abs(float(m.group(2)) - y) < 0.01 for x, y in origins)]
+    if not cuts:
+        return
+    parts, last = [], 0
+    for start, end in cuts:
+        parts += [data[last:start], b"[]"]
+        last = end
+    parts.append(data[last:])
+    stream._data, stream._encoded_data = b"".join(parts), None  # re-encoded with its own filter
+    writer.mark_update(contents_ref)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def write_number(data: bytes, boxes: list[dict], number: str) -> bytes:
+    """``data`` with ``number`` written over every placeholder in ``boxes`` (as stored)."""
+    if not boxes or not number:
+        return data
+    writer = IncrementalPdfFileWriter(BytesIO(data))
+    # The signature's own update, next, sets the modification date and XMP metadata; doing it
+    # here too would only cost time (about a fifth of this step).
+    writer._update_meta = lambda: None
+    fonts: dict[Path, object] = {}
+
+    def font(bold: bool, page_index: int) -> tuple[str, object]:
+        path = BOLD_FONT if bold else STAMP_FONT
+        if path not in fonts:
+            fonts[path] = _accumulator(writer, _SHAPE_SIZE, None, path)
+        # Pages may share one resource dictionary: a name per page and face never collides.
+        return f"/BnspNum{page_index}{'B' if bold else 'R'}", fonts[path]
+
+    by_page: dict[int, list[dict]] = defaultdict(list)
+    for box in boxes:
+        by_page[int(box["page"])].append(box)
+    for page_index, page_boxes in sorted(by_page.items()):
+        _drop_placeholders(writer, page_index, [tuple(box["origin"]) for box in page_boxes if box.get("origin")])
+        ops, used = [], {}
+        for box in page_boxes:
+            x1, y1, x2, y2 = (float(v) for v in box["box"])
+            name, engine = font(bool(box.get("bold")), page_index)
+            used[name] = engine
+            shaped = engine.shape(number)
+            ops.append(
+                f"1 g {_fmt(x1 - _PAD)} {_fmt(y1 - _PAD)} {_fmt(x2 - x1 + 2 * _PAD)} {_fmt(y2 - y1 + 2 * _PAD)} re f "
+                f"0 g BT {name} {_fmt(float(box['size']))} Tf {_fmt(float(box.get('spacing') or 0))} Tc "
+                f"{_fmt(x1)} {_fmt(float(box['baseline']))} Td ".encode() + shaped.graphics_ops + b" ET")
+        # The page's own streams may leave a transformed graphics state behind: wrap them in q/Q.
+        writer.add_stream_to_page(page_index, writer.add_object(generic.StreamObject(stream_data=b"q\n")),
+                                  prepend=True)
+        stream = generic.StreamObject(stream_data=b"Q\nq\n" + b"\n".join(ops) + b"\nQ\n")
+        stream.compress()
+        resources = generic.DictionaryObject({generic.NameObject("/Font"): generic.DictionaryObject(
+            {generic.NameObject(name): engine.as_resource() for name, engine in used.items()})})
+        writer.add_stream_to_page(page_index, writer.add_object(stream), resources=resources)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
