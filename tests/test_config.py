@@ -66,6 +66,7 @@ SAMPLES = {
     "METRICS_TOKEN": ("token-metrik", "token-metrik"),
     "LOG_FORMAT": ("json", "json"),
     "TIMER_DAYS": ("kalender", "kalender"),
+    "ASSESSOR_REGISTRATION_FORMAT": ("MET.{seq:05d}.{year}", "MET.{seq:05d}.{year}"),
 }
 READ_BY_THE_TEST_SUITE = {"TEST_DATABASE_URL", "TEST_REDIS_URL"}
 # Read by prometheus-client itself from the environment, not by the portal's settings.
