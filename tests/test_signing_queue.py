@@ -30,11 +30,12 @@ def signing(app, db):
     return x509.load_pem_x509_certificate(pki.root_cert_path.read_bytes())
 
 
-def _rcc_at_signing(db, participants=("Budi Santoso", "Siti Rahmawati")):
+def _rcc_at_signing(db, participants=("Budi Santoso", "Siti Rahmawati"), offset: int = 0):
     cast = Cast()
     from tests.assessment_data import open_assessor_case
 
-    case = open_assessor_case("RCC", cast, len(participants), title="RCC uji tanda tangan")
+    # `offset` picks other people: one person cannot be in two unfinished cases of the same scheme.
+    case = open_assessor_case("RCC", cast, len(participants), offset=offset, title="RCC uji tanda tangan")
     drive(case, cast, until="sign_approval")
     db.session.commit()
     ketua = cast.user("ketua")

@@ -110,7 +110,7 @@ def test_two_apps_and_two_workers_share_one_database_redis_and_bucket(app, db, c
     one, two = cluster.apps
 
     # A batch for each of two signers, sent through different apps: the two workers share them.
-    cases = [_rcc_at_signing(db) for _ in range(2)]
+    cases = [_rcc_at_signing(db, offset=2 * n) for n in range(2)]
     for (case, _cast, ketua), base in zip(cases, cluster.apps):
         ids = db.session.scalars(select(SignatureRequest.id).where(SignatureRequest.case_id == case.id)).all()
         ketua_session = _login(base, ketua.username)
@@ -155,14 +155,14 @@ def test_two_apps_and_two_workers_share_one_database_redis_and_bucket(app, db, c
         assert _login(base, "dua_aplikasi").login_status == 429
 
     # A document uploaded through one app downloads through the other, from the bucket.
-    make_user("lsp_dua", ["lsp"], organisation=cases[0][1].organisation)
-    lsp_one, lsp_two = _login(one, "lsp_dua"), _login(two, "lsp_dua")
-    created = _post(lsp_one, one + "/kasus/baru", data={"flow": "LIS", "title": "Permohonan lisensi dua aplikasi"})
+    make_user("phu_dua", ["phu"])  # an incoming letter's scan: a plain upload slot
+    lsp_one, lsp_two = _login(one, "phu_dua"), _login(two, "phu_dua")
+    created = _post(lsp_one, one + "/kasus/baru", data={"flow": "SM", "title": "Surat masuk dua aplikasi"})
     number = created.headers["Location"].rsplit("/", 1)[1]
-    work = db.session.scalar(select(WorkItem).where(WorkItem.state == "open", WorkItem.flow_code == "LIS"))
+    work = db.session.scalar(select(WorkItem).where(WorkItem.state == "open", WorkItem.flow_code == "SM"))
     pdf = sample_pdf()
     uploaded = _post(lsp_one, f"{one}/kasus/{number}/kerja/{work.id}/unggah",
-                     data={"code": "D1"}, files={"file": ("permohonan.pdf", pdf, "application/pdf")})
+                     data={"code": "SURAT"}, files={"file": ("pindaian.pdf", pdf, "application/pdf")})
     assert uploaded.status_code == 302, uploaded.text[-500:]
     version = db.session.scalar(select(DocumentVersion).where(DocumentVersion.case_id == work.case_id))
     downloaded = lsp_two.get(f"{two}/kasus/{number}/dokumen/{version.id}")
