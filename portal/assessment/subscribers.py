@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 from portal.cases import signals
+from portal.flows.registry import get_flow
 
-ASSESSOR_FLOWS = ("RCC", "ASKOM")
+
+def _is_assessor_flow(case) -> bool:
+    """Flows whose steps run per participant (RCC, ASKOM), read from the flow declaration."""
+    return get_flow(case.flow_code).has_participants
 
 
 @signals.step_closed.connect
 def _participants_leave_after_decisions(case, work, forward=False, **_) -> None:
     """After the Koordinator's decision and the MA's recommendation, only participants approved and
     recommended walk on to APL.01 / APL.02 / assessment."""
-    if case.flow_code in ASSESSOR_FLOWS and forward and work.step_key in ("decision", "recommendation"):
+    if _is_assessor_flow(case) and forward and work.step_key in ("decision", "recommendation"):
         from portal.assessment.decisions import settle_walkers
 
         settle_walkers(case)
@@ -21,7 +25,7 @@ def _unnamed_work_reaches_the_staff(case, work, **_) -> None:
     """A step for the MA named in the SPT opened while nobody is named: the staff who name the MA
     (the role drafting the SPTs) get it in their Kotak Kerja, so the case cannot stall unseen; they
     can name someone there but not act for the MA."""
-    if case.flow_code not in ASSESSOR_FLOWS or work.assignee_id is not None:
+    if not _is_assessor_flow(case) or work.assignee_id is not None:
         return
     from portal.cases.access import flow_of, role_mask
 
@@ -34,7 +38,7 @@ def _unnamed_work_reaches_the_staff(case, work, **_) -> None:
 def _apl02_application_is_also_its_record(case, version, work=None, actor=None, **_) -> None:
     """The submitted APL.02 is both the decree's "Aplikasi" (D12 / D15) and its "Rekaman" (D13 / D16)
     that the MA reviews: the rendered form fills both slots."""
-    if case.flow_code not in ASSESSOR_FLOWS or work is None or version.step_key != "apl02":
+    if not _is_assessor_flow(case) or work is None or version.step_key != "apl02":
         return
     from portal import storage
     from portal.cases.access import flow_of
@@ -49,7 +53,7 @@ def _apl02_application_is_also_its_record(case, version, work=None, actor=None, 
 
 @signals.step_closed.connect
 def _apl02_validated_only_when_every_element_is_accepted(case, work, forward=False, **_) -> None:
-    if case.flow_code not in ASSESSOR_FLOWS or not forward or work.step_key != "review_apl02":
+    if not _is_assessor_flow(case) or not forward or work.step_key != "review_apl02":
         return
     from portal.assessment.apl02 import apl02_of, participant_of
     from portal.cases.errors import CaseError
