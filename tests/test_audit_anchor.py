@@ -76,3 +76,22 @@ def test_untouched_trail_with_checkpoints_verifies(runner, db):
     anchor.write_checkpoint()
     assert verify_chain().ok
     assert runner.invoke(args=["audit-verify"]).exit_code == 0
+
+
+def test_entries_of_one_transaction_chain_through_savepoints_and_rollbacks(db):
+    """Several entries in one transaction link to each other (the head is read once), an entry in a
+    savepoint that is rolled back leaves no gap, and a rolled-back transaction's entries are gone."""
+    _entries(db, 2)
+    record("uji.satu", object_type="uji", object_id="a")
+    savepoint = db.session.begin_nested()
+    record("uji.dibatalkan", object_type="uji", object_id="b")
+    savepoint.rollback()
+    record("uji.dua", object_type="uji", object_id="c")
+    db.session.commit()
+    record("uji.batal", object_type="uji", object_id="d")
+    db.session.rollback()
+    record("uji.tiga", object_type="uji", object_id="e")
+    db.session.commit()
+    actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions[-3:] == ["uji.satu", "uji.dua", "uji.tiga"]
+    assert verify_chain().ok

@@ -8,7 +8,8 @@ from datetime import timezone
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEntry
 from portal.core.dates import utcnow
@@ -30,10 +31,33 @@ def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(_canonical(entry)).hexdigest()
 
 
+HEAD = "audit_chain_head"
+
+
 def _lock_chain() -> None:
     # Two transactions appending at once would both link to the same previous row.
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(815001)"))
+
+
+def _chain_head() -> tuple[int, str] | None:
+    """The last entry's id and hash. Read once per transaction (under the chain lock, which the
+    transaction then holds); later entries of the same transaction link to the one added before."""
+    session = db.session()
+    if HEAD in session.info:
+        return session.info[HEAD]
+    _lock_chain()
+    session.flush()
+    last = session.execute(select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return (last.id, last.entry_hash) if last else None
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_chain_head(session, transaction) -> None:
+    # Committed, rolled back or a savepoint ended: the next entry reads the head again (a flush's
+    # own subtransaction changes nothing).
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(HEAD, None)
 
 
 def record(action: str, obj=None, *, object_type: str | None = None, object_id=None,
@@ -44,12 +68,9 @@ def record(action: str, obj=None, *, object_type: str | None = None, object_id=N
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
-    _lock_chain()
-    last = db.session.execute(
-        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
+    last = _chain_head()
     entry = AuditEntry(
-        id=(last.id + 1) if last else 1,
+        id=(last[0] + 1) if last else 1,
         at=utcnow(),
         actor_id=actor.id if actor is not None else None,
         actor_name=actor.username if actor is not None else None,
@@ -58,11 +79,11 @@ def record(action: str, obj=None, *, object_type: str | None = None, object_id=N
         object_id=str(object_id) if object_id is not None else None,
         ip_address=request.remote_addr if has_request_context() else None,
         detail=detail or {},
-        prev_hash=last.entry_hash if last else GENESIS_HASH,
+        prev_hash=last[1] if last else GENESIS_HASH,
     )
     entry.entry_hash = compute_hash(entry)
     db.session.add(entry)
-    db.session.flush()
+    db.session.info[HEAD] = (entry.id, entry.entry_hash)
     return entry
 
 

@@ -45,8 +45,10 @@ def present_codes(case: Case, item: CaseItem | None = None) -> set[str]:
 def upload_document(case: Case, code: str, filename: str, data: bytes, actor: User | None, *,
                     work: WorkItem | None = None, item: CaseItem | None = None, note: str | None = None,
                     content_type: str = "application/pdf", check: bool = True,
-                    signature_box: list | None = None, number_boxes: list | None = None) -> DocumentVersion:
-    """Store a new version of slot `code` (for the work item's participant / finding if any)."""
+                    signature_box: list | None = None, number_boxes: list | None = None,
+                    stored: storage.StoredFile | None = None) -> DocumentVersion:
+    """Store a new version of slot `code` (for the work item's participant / finding if any);
+    `stored`: the bytes are already in storage (a signing batch writes its files together)."""
     flow = flow_of(case)
     if code not in flow.document_codes:
         raise CaseError(f"Kode dokumen {code} tidak dikenal pada {flow.name}.")
@@ -69,7 +71,8 @@ def upload_document(case: Case, code: str, filename: str, data: bytes, actor: Us
         select(func.max(DocumentVersion.version))
         .where(DocumentVersion.case_id == case.id, DocumentVersion.code == code, DocumentVersion.item_key == key)
     ) or 0
-    stored = storage.save_bytes(data, f"cases/{case.id}", ".pdf" if content_type == "application/pdf" else ".txt")
+    if stored is None:
+        stored = storage.save_bytes(data, f"cases/{case.id}", ".pdf" if content_type == "application/pdf" else ".txt")
     version = DocumentVersion(
         case_id=case.id, code=code, item_key=key, version=last + 1,
         filename=clean_filename(filename, f"{code}.pdf"), content_type=content_type, size=stored.size,

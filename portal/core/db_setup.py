@@ -11,6 +11,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # Write-ahead log: the web app reads while the worker writes, and a commit is one append
+        # (synchronous=NORMAL: durable at each checkpoint; an OS crash may lose the last commits,
+        # never corrupt the file). Documents are fsynced before the commit that points at them.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

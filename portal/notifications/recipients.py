@@ -42,20 +42,32 @@ def applicant_side(case: Case) -> list[User]:
 
 def addressees(case: Case, code: str, item_key: str = "") -> list[User]:
     """External people a document is addressed to, by its declared audiences."""
+    return addressees_by_item(case, code, [item_key])[item_key]
+
+
+def addressees_by_item(case: Case, code: str, item_keys) -> dict[str, list[User]]:
+    """`addressees` for several copies of one document (a certificate per participant) at once:
+    the same few queries whatever their number."""
     audiences = set(get_flow(case.flow_code).document(code).seen_by)
-    ids: set[int] = set()
+    common: set[int] = set()
     if "applicant" in audiences and case.organisation_id:
-        ids |= set(db.session.scalars(select(User.id).where(User.organisation_id == case.organisation_id)))
-    if "participant" in audiences:
-        if item_key:
-            item = db.session.get(CaseItem, int(item_key.split(":", 1)[1]))
-            ids |= {item.user_id} if item is not None and item.user_id else set()
-        else:
-            ids |= {item.user_id for item in case.items if item.kind == "participant" and item.user_id}
+        common |= set(db.session.scalars(select(User.id).where(User.organisation_id == case.organisation_id)))
     if "assigned" in audiences:
-        ids |= named_people(case)
-    return list(db.session.scalars(select(User).where(User.id.in_(ids or [0]), User.is_enabled.is_(True))
-                                   .order_by(User.id)))
+        common |= named_people(case)
+    per_key: dict[str, set[int]] = {}
+    for item_key in dict.fromkeys(item_keys):
+        ids = set(common)
+        if "participant" in audiences:
+            if item_key:
+                item = db.session.get(CaseItem, int(item_key.split(":", 1)[1]))
+                ids |= {item.user_id} if item is not None and item.user_id else set()
+            else:
+                ids |= {item.user_id for item in case.items if item.kind == "participant" and item.user_id}
+        per_key[item_key] = ids
+    everyone = set().union(*per_key.values()) if per_key else set()
+    users = list(db.session.scalars(select(User).where(User.id.in_(everyone or [0]), User.is_enabled.is_(True))
+                                    .order_by(User.id)))
+    return {key: [user for user in users if user.id in ids] for key, ids in per_key.items()}
 
 
 def is_external(user: User) -> bool:

@@ -17,7 +17,7 @@ from portal.flows.definition import ASSIGNED_BY, NAMED_ACTORS, Kind
 from portal.flows.registry import get_flow
 from portal.notifications import messages
 from portal.notifications.recipients import (
-    addressees, applicant_side, holders_of, is_external, role_holders,
+    addressees_by_item, applicant_side, holders_of, is_external, role_holders,
 )
 from portal.notifications.models import Notification
 from portal.notifications.services import add_to_signature_notice, notify, resolve
@@ -216,14 +216,19 @@ def _documents(session, entries):
     from portal.signing.models import SignatureRequest
 
     per_case: dict[int, dict[int, list[tuple[str, str | None]]]] = {}
-    for case_id, code, item_key in dict.fromkeys(entries):
+    wanted: dict[tuple[int, str], set[str | None]] = {}
+    for case_id, code, item_key in entries:
+        wanted.setdefault((case_id, code), set()).add(item_key)
+    for (case_id, code), item_keys in wanted.items():
         case = session.get(Case, case_id)
         query = select(SignatureRequest).where(SignatureRequest.case_id == case_id, SignatureRequest.code == code,
                                                SignatureRequest.state == "ditandatangani")
-        if item_key is not None:
-            query = query.where(SignatureRequest.item_key == item_key)
-        for request in session.scalars(query.order_by(SignatureRequest.id)):
-            for user in addressees(case, code, request.item_key):
+        if None not in item_keys:
+            query = query.where(SignatureRequest.item_key.in_(item_keys))
+        requests = list(session.scalars(query.order_by(SignatureRequest.id)))
+        people = addressees_by_item(case, code, [request.item_key for request in requests])
+        for request in requests:
+            for user in people[request.item_key]:
                 per_case.setdefault(case_id, {}).setdefault(user.id, []).append((request.title, request.number))
     for case_id, per_user in per_case.items():
         case = session.get(Case, case_id)

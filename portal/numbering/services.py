@@ -34,13 +34,14 @@ def _continuous(series: str) -> bool:
     return found.continuous if found is not None else False
 
 
-def _counter_year(series: str, year: int) -> int:
-    return CONTINUOUS_YEAR if _continuous(series) else year
+def _counter_year(series: str, year: int, continuous: bool | None = None) -> int:
+    return CONTINUOUS_YEAR if (_continuous(series) if continuous is None else continuous) else year
 
 
-def next_value(series: str, year: int) -> int:
-    """The next sequence of ``series`` in ``year`` (ignored for a continuous series)."""
-    year = _counter_year(series, year)
+def next_value(series: str, year: int, *, continuous: bool | None = None) -> int:
+    """The next sequence of ``series`` in ``year`` (ignored for a continuous series; `continuous`:
+    the caller already read the series' settings)."""
+    year = _counter_year(series, year, continuous)
     bump = (
         update(NumberSeries)
         .where(NumberSeries.series == series, NumberSeries.year == year)
@@ -174,9 +175,10 @@ def reserve_number(series_code: str, at: datetime, classification: str | None = 
     classification = classification or found.classification
     if "{klasifikasi}" in found.pattern and classification not in CLASSIFICATIONS:
         raise NumberingError(f"Kode klasifikasi {classification!r} tidak dikenal.")
-    sequence = next_value(series_code, local.year)
+    sequence = next_value(series_code, local.year, continuous=found.continuous)
     text = render_pattern(found.pattern, sequence, local.date(), classification)
-    db.session.add(NumberReservation(series_code=series_code, year=_counter_year(series_code, local.year),
+    db.session.add(NumberReservation(series_code=series_code,
+                                     year=_counter_year(series_code, local.year, found.continuous),
                                      sequence=sequence, text=text, reserved_at=at))
     db.session.flush()
     return sequence, text

@@ -102,7 +102,7 @@ def _pool_for(p12_path: str, passphrase: bytes, timestamper_url: str | None,
             # forkserver: workers fork from a clean single-threaded server (safe next to web
             # or queue threads), which preloads pyHanko once so each worker starts fast.
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["portal.signing.batch"])
+            ctx.set_forkserver_preload(["portal.signing.batch", "portal.signing.number_text"])
             pool = ProcessPoolExecutor(max_workers=processes, mp_context=ctx,
                                        initializer=_init_worker,
                                        initargs=(real, passphrase, timestamper_url))

@@ -31,6 +31,8 @@ class SignatureRequest(db.Model):
     __table_args__ = (
         Index("ix_signature_request_state_role", "state", "signer_role"),
         Index("ix_signature_request_holder", "holder_name"),
+        # "is every document of this step signed?" after each group of a batch
+        Index("ix_signature_request_work_state", "work_item_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -68,6 +68,22 @@ class SignRequest:
     box: tuple[float, float, float, float] = DEFAULT_BOX
     reason: str = REASON
     location: str = LOCATION
+    # The official number, written over the draft's placeholders (portal.signing.number_text) by
+    # whichever process signs it, just before the signature seals it.
+    number: str | None = None
+    number_boxes: tuple | None = None
+
+
+def with_number(pdf: bytes, req: SignRequest) -> bytes:
+    """The draft with its official number written in, when it has placeholders for one."""
+    if not (req.number and req.number_boxes):
+        return pdf
+    from portal.signing.number_text import write_number
+
+    try:
+        return write_number(pdf, list(req.number_boxes), req.number)
+    except (PdfError, ValueError, KeyError) as exc:
+        raise SigningError(f"Nomor tidak dapat dituliskan pada dokumen: {exc}"[:500]) from exc
 
 
 @dataclass(frozen=True)
@@ -149,7 +165,7 @@ async def signature_reserve(signer: Signer, timestamper: TimeStamper | None = No
 async def async_sign_pdf(pdf: bytes, signer: Signer, req: SignRequest, *,
                          timestamper: TimeStamper | None = None,
                          validation_context: ValidationContext | None = None) -> SignOutcome:
-    writer = open_for_signing(pdf)
+    writer = open_for_signing(with_number(pdf, req))
     pdf_signer = build_pdf_signer(signer, req, timestamper=timestamper,
                                   validation_context=validation_context)
     try:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.audit.services import record
@@ -248,8 +249,12 @@ def reject(user: User, request: SignatureRequest, note: str) -> None:
 
 # --- what signing does to the case -------------------------------------------------------------
 
-def store_signed(request: SignatureRequest, data: bytes, level: str, sha256: str, signer: User) -> bool:
-    """Record one signed PDF; False when another run already signed it (never signed twice)."""
+def store_signed(request: SignatureRequest, data: bytes, level: str, sha256: str, signer: User, *,
+                 stored=None, advance: bool = True) -> bool:
+    """Record one signed PDF; False when another run already signed it (never signed twice).
+
+    `stored`: the signed bytes already written (a batch writes a group of files at once);
+    `advance=False`: the caller moves the steps on once for the group (`advance_if_complete`)."""
     claimed = db.session.execute(
         update(SignatureRequest).where(SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
         .values(state="ditandatangani").execution_options(synchronize_session=False)
@@ -261,9 +266,9 @@ def store_signed(request: SignatureRequest, data: bytes, level: str, sha256: str
     if request.item_key:
         item = db.session.get(CaseItem, int(request.item_key.split(":", 1)[1]))
     version = engine.upload_document(case, request.code, f"{request.code}-ditandatangani.pdf".replace(" ", "_"),
-                                     data, signer, item=item, check=False,
+                                     data, signer, item=item, check=False, stored=stored,
                                      note="Ditandatangani secara elektronik")
-    db.session.refresh(request)
+    set_committed_value(request, "state", "ditandatangani")  # what the UPDATE above wrote
     request.signed_version_id = version.id
     request.level = level
     request.sha256 = sha256
@@ -280,7 +285,8 @@ def store_signed(request: SignatureRequest, data: bytes, level: str, sha256: str
                                        today, document.classification or "UM.00.00")
     if document.kind == DocKind.LICENCE_CERTIFICATE and case.organisation and request.number:
         case.organisation.licence_number = request.number
-    advance_if_complete(request, signer)
+    if advance:
+        advance_if_complete(request, signer)
     return True
 
 

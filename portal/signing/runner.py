@@ -10,19 +10,18 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from pyhanko.pdf_utils.misc import PdfError
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import selectinload
 
 from portal import storage
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.numbering.at_signing import number_at_signing, takes_number, void_unsigned
 from portal.numbering.services import NumberingError
-from portal.signing.number_text import write_number
 from portal.signing.devpki import P12_FILENAME, ROOT_FILENAME
 from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.pades import SignRequest, SigningError
-from portal.signing.queue import store_signed
+from portal.signing.queue import advance_if_complete, store_signed
 
 # Documents signed per round on the other cores (the next round is signed while this one is
 # stored); the first round is small so the first signed document shows at once.
@@ -61,12 +60,15 @@ def verify_url(request: SignatureRequest) -> str:
 
 
 def sign_request_for(request: SignatureRequest, signer) -> SignRequest:
-    """Stamp where the template reserved room for it; elsewhere (uploaded drafts) bottom right."""
+    """Stamp where the template reserved room for it; elsewhere (uploaded drafts) bottom right.
+    A generated draft that takes a number gets it written over its placeholders by the signing
+    process; an uploaded PDF carries its number in the registry and the QR only."""
     box = request.source_version.signature_box
-    if box:
-        return SignRequest(verify_url=verify_url(request), signer_name=signer.full_name,
-                           page_index=int(box[0]), box=tuple(float(v) for v in box[1:5]))
-    return SignRequest(verify_url=verify_url(request), signer_name=signer.full_name)
+    placement = {"page_index": int(box[0]), "box": tuple(float(v) for v in box[1:5])} if box else {}
+    boxes = request.source_version.number_boxes
+    if boxes and request.number and takes_number(request):
+        placement.update(number=request.number, number_boxes=tuple(boxes))
+    return SignRequest(verify_url=verify_url(request), signer_name=signer.full_name, **placement)
 
 
 def key_fingerprint() -> str | None:
@@ -113,19 +115,6 @@ def _number(request: SignatureRequest) -> bool:
         _fail(request, str(exc))
         return False
     return True
-
-
-def _with_number(request: SignatureRequest) -> bytes | SigningError:
-    """The draft to sign, with the number written over its placeholders when it has some (a
-    generated draft); an uploaded PDF carries its number in the registry and the QR only."""
-    data = _read_source(request.source_version)
-    boxes = request.source_version.number_boxes
-    if isinstance(data, bytes) and boxes and request.number and takes_number(request):
-        try:
-            data = write_number(data, boxes, request.number)
-        except (PdfError, ValueError, KeyError) as exc:
-            return SigningError(f"Nomor tidak dapat dituliskan pada dokumen: {exc}"[:500])
-    return data
 
 
 def _acquire(batch_id: int, token: str) -> bool:
@@ -257,9 +246,11 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
 
     def prepare(chunk_ids):
         requests = list(db.session.scalars(select(SignatureRequest).where(SignatureRequest.id.in_(chunk_ids))
+                                           .options(selectinload(SignatureRequest.case),
+                                                    selectinload(SignatureRequest.source_version))
                                            .order_by(SignatureRequest.id)))
         requests = [r for r in requests if _number(r)]
-        items = [(_with_number(r), sign_request_for(r, signer)) for r in requests]
+        items = [(_read_source(r.source_version), sign_request_for(r, signer)) for r in requests]
         return requests, items
 
     # The batch is bound to the certificate it started with; recorded before the first signature.
@@ -298,17 +289,10 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
             if index + 1 < len(chunks):
                 next_requests, next_items = prepare(chunks[index + 1])
                 upcoming = (next_requests, pool.submit(sign, next_items))
-            for stored, (request, result) in enumerate(zip(requests, results), start=1):
-                if isinstance(result, SigningError):
-                    void_unsigned(request, result.message)
-                    db.session.execute(update(SignatureRequest).where(
-                        SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
-                        .values(state="gagal", error=result.message).execution_options(synchronize_session=False))
-                else:
-                    store_signed(request, result.data, result.level, result.sha256, signer)
-                if stored % step == 0:
-                    db.session.commit()  # each document's claim and signed version commit together
-            db.session.commit()
+            pairs = list(zip(requests, results))
+            for start in range(0, len(pairs), step):
+                _store_group(pairs[start:start + step], signer)
+                db.session.commit()  # each document's claim and signed version commit together
             if not _acquire(batch_id, token):
                 return  # the lease was lost: another worker carries on
     finally:
@@ -318,6 +302,27 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     batch.finished_at = utcnow()
     batch.lease_token = None
     db.session.commit()
+
+
+def _store_group(pairs, signer) -> None:
+    """Record a few signed documents (or their failures) in one transaction: their files are
+    written together first, and each step they complete moves on once, after the last of them."""
+    signed = [(request, result) for request, result in pairs if not isinstance(result, SigningError)]
+    files = storage.save_many([(result.data, f"cases/{request.case_id}", result.sha256)
+                               for request, result in signed])
+    stored = dict(zip((request.id for request, _ in signed), files))
+    for request, result in pairs:
+        if isinstance(result, SigningError):
+            void_unsigned(request, result.message)
+            db.session.execute(update(SignatureRequest).where(
+                SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
+                .values(state="gagal", error=result.message).execution_options(synchronize_session=False))
+        else:
+            store_signed(request, result.data, result.level, result.sha256, signer,
+                         stored=stored[request.id], advance=False)
+    last_of_step = {request.work_item_id: request for request, _ in signed}
+    for request in last_of_step.values():
+        advance_if_complete(request, signer)
 
 
 def _read_source(version) -> bytes | SigningError:

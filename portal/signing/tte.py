@@ -32,7 +32,7 @@ from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from portal.signing.pades import SignRequest, SigningError, build_pdf_signer, open_for_signing
+from portal.signing.pades import SignRequest, SigningError, build_pdf_signer, open_for_signing, with_number
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,7 @@ def sign_pdf_with_tte(pdf: bytes, req: SignRequest, client: TteClient, nik: str,
     Nothing is returned on failure, so a failed call never leaves a half-signed document.
     """
     chain = client.certificate_chain(nik)
+    pdf = with_number(pdf, req)
 
     async def run() -> bytes:
         try:
