@@ -22,6 +22,7 @@ from portal.signing.setup import ensure_dev_signing
 from portal.signing.validation import pdfsig_report, validate_signed_pdf
 from portal.verification.offline import verify_payload
 from portal.core.dates import utcnow
+from tests.conftest import login
 from tests.factories import Cast, actor_for, drive
 from tests.test_correspondence import draft, office  # noqa: F401 - the office fixture
 
@@ -222,6 +223,12 @@ def test_uploaded_draft_gets_its_number_in_the_registry_and_qr_only(app, db, roo
         SignatureRequest.case_id == case.id, SignatureRequest.code == "D7 A")).one()
     assert letter.source_version.number_boxes is None
     assert letter.number_note.startswith("Draf unggahan: nomor resmi diberikan saat ditandatangani")
+    # The Ketua's desk says so on the letter's row before it is signed.
+    client = app.test_client()
+    login(client, ketua.username)
+    desk_html = " ".join(client.get("/tanda-tangan/").get_data(as_text=True).split())
+    assert "nomor resmi diberikan saat ditandatangani dan tercatat di registri serta kode QR, tetapi tidak " \
+           "tertulis di dalam PDF" in desk_html
     batch = start_batch(ketua, [letter.id], PIN)
     _db.session.commit()
     run_batch(batch.id)

@@ -55,6 +55,10 @@ class DeskFilters:
         return {k: v for k, v in values.items() if v not in ("", None)}
 
 
+NUMBER_OUTSIDE_PDF = ("Draf unggahan: nomor resmi diberikan saat ditandatangani dan tercatat di registri serta "
+                      "kode QR, tetapi tidak tertulis di dalam PDF.")
+
+
 @dataclass
 class DeskRow:
     id: int
@@ -75,6 +79,7 @@ class DeskRow:
     waited: str
     state: str
     error: str | None
+    number_note: str | None = None  # an uploaded draft that takes a number: it cannot stand inside the PDF
 
 
 @dataclass
@@ -144,7 +149,7 @@ def desk_page(user: User, filters: DeskFilters, now: datetime | None = None) -> 
     uploader = aliased(User)
     order = ((Case.number.desc(),) if filters.group_by == "kasus" else (SignatureRequest.doc_type,))
     rows = db.session.execute(
-        _joined(select(SignatureRequest, Case, Organisation.name, uploader.full_name)
+        _joined(select(SignatureRequest, Case, Organisation.name, uploader.full_name, DocumentVersion.number_boxes)
                 .select_from(SignatureRequest))
         .join(DocumentVersion, DocumentVersion.id == SignatureRequest.source_version_id)
         .outerjoin(uploader, uploader.id == DocumentVersion.uploaded_by_id)
@@ -153,8 +158,8 @@ def desk_page(user: User, filters: DeskFilters, now: datetime | None = None) -> 
         .offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     calendar = work_calendar()
     groups: dict[str, DeskGroup] = {}
-    for request, case, organisation, prepared_by in rows:
-        row = _row(request, case, organisation, prepared_by, calendar, now)
+    for request, case, organisation, prepared_by, number_boxes in rows:
+        row = _row(request, case, organisation, prepared_by, calendar, now, number_boxes)
         if filters.group_by == "kasus":
             key = f"kasus:{case.id}"
             group = groups.get(key) or DeskGroup(key, f"Kasus {case.number}", f"{row.flow_name} — {case.title}",
@@ -180,9 +185,10 @@ def _facets(user: User) -> tuple[int, list, list]:
 
 
 def _row(request: SignatureRequest, case: Case, organisation: str | None, prepared_by: str | None,
-         calendar, now: datetime) -> DeskRow:
+         calendar, now: datetime, number_boxes=None) -> DeskRow:
     flow = get_flow(case.flow_code)
     document = flow.document(request.code)
+    number_note = NUMBER_OUTSIDE_PDF if document.series and not request.number and not number_boxes else None
     kind = str(document.kind)
     subject = addressee = holder = scheme = ""
     if document.kind in CERTIFICATE_KINDS:
@@ -201,7 +207,8 @@ def _row(request: SignatureRequest, case: Case, organisation: str | None, prepar
         subject=subject, addressee=addressee, holder=holder, scheme=scheme, case_id=case.id,
         case_number=case.number, flow_code=case.flow_code, flow_name=flow.name,
         prepared_by=prepared_by or "—", waiting_since=request.created_at,
-        waited=waited_label(calendar, request.created_at, now), state=request.state, error=request.error)
+        waited=waited_label(calendar, request.created_at, now), state=request.state, error=request.error,
+        number_note=number_note)
 
 
 def waited_label(calendar, since: datetime, now: datetime) -> str:
@@ -245,13 +252,14 @@ def rows_for(user: User, ids: list[int], now: datetime | None = None) -> list[De
         return []
     uploader = aliased(User)
     found = db.session.execute(
-        _joined(select(SignatureRequest, Case, Organisation.name, uploader.full_name).select_from(SignatureRequest))
+        _joined(select(SignatureRequest, Case, Organisation.name, uploader.full_name, DocumentVersion.number_boxes)
+                .select_from(SignatureRequest))
         .join(DocumentVersion, DocumentVersion.id == SignatureRequest.source_version_id)
         .outerjoin(uploader, uploader.id == DocumentVersion.uploaded_by_id)
         .where(SignatureRequest.id.in_(ids))).all()
     calendar = work_calendar()
     now = now or utcnow()
-    by_id = {r.id: _row(r, c, o, p, calendar, now) for r, c, o, p in found}
+    by_id = {r.id: _row(r, c, o, p, calendar, now, boxes) for r, c, o, p, boxes in found}
     return [by_id[i] for i in ids if i in by_id]
 
 

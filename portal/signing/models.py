@@ -84,8 +84,9 @@ class SignatureRequest(db.Model):
 
         if self.number or (self.source_version and self.source_version.number_boxes) or not takes_number(self):
             return None
-        return ("Draf unggahan: nomor resmi diberikan saat ditandatangani dan tercatat di registri serta "
-                "kode QR, tetapi tidak tertulis di dalam PDF.")
+        from portal.signing.desk import NUMBER_OUTSIDE_PDF
+
+        return NUMBER_OUTSIDE_PDF
 
 
 BATCH_STATES = {
