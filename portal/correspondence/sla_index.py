@@ -67,6 +67,15 @@ def mail_flows() -> tuple[str, ...]:
 
 # --- keeping rows in step --------------------------------------------------------------------------
 
+MARKED = "letter_index_marked"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_marked(session: Session, transaction) -> None:
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(MARKED, None)
+
+
 @event.listens_for(Session, "after_flush")
 def _mark_changed_letters(session: Session, _context) -> None:
     changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Case)]
@@ -79,8 +88,11 @@ def _mark_changed_letters(session: Session, _context) -> None:
         connection.execute(update(table).values(stale=True))
         return
     flows = mail_flows()
+    marked = session.info.setdefault(MARKED, set())  # already stale in this transaction
     new_ids = [obj.id for obj in changed if obj in session.new and obj.flow_code in flows]
-    dirty_ids = [obj.id for obj in changed if obj not in session.new and obj.flow_code in flows]
+    dirty_ids = [obj.id for obj in changed
+                 if obj not in session.new and obj.flow_code in flows and obj.id not in marked]
+    marked.update(new_ids, dirty_ids)
     if dirty_ids:
         connection.execute(update(table).where(table.c.case_id.in_(dirty_ids)).values(stale=True))
     if new_ids:
