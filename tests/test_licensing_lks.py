@@ -126,6 +126,11 @@ def test_the_clsps_answer_with_a_wrong_file_is_refused_with_415_and_keeps_what_w
     answer = db.session.scalar(select(FindingAnswer))
     assert answer.evidence_filename == "akta.pdf"
     assert "Lampiran bukti: akta.pdf" in pdf_text(latest(case, "D10 P", engine.item_key(correction.item)))
+    # Saved again with other words and no file chosen: the saved file stays with the answer.
+    again = client.post(url, content_type="multipart/form-data", data={"corrective_action": "Akta dan SK pengesahan"})
+    assert again.status_code == 302
+    assert lks.latest_answer(lks.findings_of(case)[0]).evidence_filename == "akta.pdf"
+    assert "tetap dipakai bila tidak memilih berkas baru" in client.get(f"/kasus/{case.number}").get_data(as_text=True)
 
 
 def test_evidence_files_open_for_the_team_staff_and_the_clsp_only(app, db):

@@ -30,22 +30,28 @@ def read_upload(value) -> Upload | None:
     return None
 
 
-def checked_upload(form: PortalForm, file_name: str, note_name: str, what: str) -> Upload | None:
+def checked_upload(form: PortalForm, file_name: str, note_name: str, what: str, *,
+                   kept: bool = False) -> Upload | None:
     """The form's evidence file passed through the upload gate, or FormInvalid with the gate's
-    Indonesian message and status (415 for a file that is not a PDF); the typed fields stay."""
+    Indonesian message and status (415 for a file that is not a PDF); the typed fields stay.
+    `kept`: a file saved earlier stays when no new one is chosen (so a note is not needed)."""
     upload = read_upload(form[file_name].data)
     if upload is not None:
         try:
             uploads.check_pdf(upload[1])
         except uploads.UploadRefused as exc:
-            raise FormInvalid([f"{form[file_name].label.text}: {exc.message}"], form, status=exc.status) from None
-    elif not (form[note_name].data or "").strip():
+            raise FormInvalid([f"Berkas bukti: {exc.message}"], form, status=exc.status) from None
+    elif not kept and not (form[note_name].data or "").strip():
         raise FormInvalid([f"{what} wajib diisi: unggah berkas PDF atau tulis keterangannya."], form)
     return upload
 
 
-def attach(row: EvidenceFile, case: Case, upload: Upload | None) -> None:
+def attach(row: EvidenceFile, case: Case, upload: Upload | None, *, previous: EvidenceFile | None = None) -> None:
+    """Store the new file on `row`, or keep the file `previous` had (the same answer saved again)."""
     if upload is None:
+        if previous is not None and previous.evidence_key:
+            row.evidence_filename, row.evidence_key = previous.evidence_filename, previous.evidence_key
+            row.evidence_sha256, row.evidence_size = previous.evidence_sha256, previous.evidence_size
         return
     stored = storage.save_bytes(upload[1], f"cases/{case.id}/bukti-temuan")
     row.evidence_filename = clean_filename(upload[0], "bukti.pdf")

@@ -190,14 +190,16 @@ class LksPenyaksian(_Lks):
 
 
 def lks_context(case: Case, report: LksReport, closing: dict[int, bool] | None = None,
-                only: LksFinding | None = None) -> LksContext:
+                only: LksFinding | None = None, answered: bool = False) -> LksContext:
+    """The LKS with every finding's status; `only` one finding as its answer was just written
+    (`answered`: it now waits for the team's verification)."""
     findings = [only] if only is not None else findings_of(case, lks=report)
     rows = []
     statuses = []
     for finding in findings:
         answer = latest_answer(finding)
         notes = return_notes(finding)
-        status = status_of(case, finding, closing)
+        status = "Menunggu verifikasi" if answered else status_of(case, finding, closing)
         statuses.append(status)
         rows.append(FindingRow(acuan=finding.acuan, finding=finding.finding, category=CATEGORIES[finding.category],
                                evidence=finding.evidence, evidence_file=finding.evidence_filename or "", status=status,
@@ -232,17 +234,20 @@ class JawabanTemuan(StepForm):
         finding = finding_of_item(work.item)
         if finding is None:
             raise CaseError("Temuan LKS untuk langkah ini tidak ditemukan.", 404)
-        upload = evidence_files.checked_upload(form, "evidence_file", "evidence", "Bukti perbaikan")
+        saved = latest_answer(finding)
+        saved = saved if saved is not None and saved.work_item_id == work.id else None  # this attempt's, saved again
+        upload = evidence_files.checked_upload(form, "evidence_file", "evidence", "Bukti perbaikan",
+                                               kept=bool(saved and saved.evidence_key))
         answer = FindingAnswer(finding_id=finding.id, work_item_id=work.id, corrective_action=form.corrective_action.data,
                                evidence=form.evidence.data or "", answered_by_id=actor.id, answered_at=now)
-        evidence_files.attach(answer, case, upload)
+        evidence_files.attach(answer, case, upload, previous=saved)
         db.session.add(answer)
         db.session.flush()
         return answer
 
     def render(self, case: Case, record: FindingAnswer):
         finding = db.session.get(LksFinding, record.finding_id)
-        return render_lks(lks_context(case, db.session.get(LksReport, finding.lks_id), only=finding))
+        return render_lks(lks_context(case, db.session.get(LksReport, finding.lks_id), only=finding, answered=True))
 
     def filename(self, case: Case, record) -> str:
         return f"perbaikan-temuan-{record.finding_id}-{case.number}.pdf"

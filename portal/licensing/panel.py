@@ -88,8 +88,15 @@ def licence_view(case: Case, user, now: datetime | None = None) -> LicenceView:
     return view
 
 
+def saved_answer(work):
+    """The answer already saved at this correction step (shown beside its form), if any."""
+    finding = lks.finding_of_item(work.item)
+    answer = lks.latest_answer(finding) if finding else None
+    return answer if answer is not None and answer.work_item_id == work.id else None
+
+
 def init_panel(state) -> None:
     state.app.jinja_env.globals.update(
         licence_view=licence_view, licence_finding=lambda work: lks.finding_of_item(work.item),
-        licence_may_open_evidence=evidence.may_open_finding,
+        licence_may_open_evidence=evidence.may_open_finding, licence_saved_answer=saved_answer,
         licence_return_notes=lks.return_notes)
