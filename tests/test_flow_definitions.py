@@ -84,7 +84,10 @@ def test_every_document_of_the_legend_is_used_by_a_step(code):
 def test_legend_counts_and_names_match_the_decree():
     assert len(get_flow("RCC").documents) == 29  # D1–D25 with D5–D8 split into A/B
     assert len(get_flow("ASKOM").documents) == 32
-    assert len(get_flow("LIS").documents) == 37  # D1–D33 with D22/D23 split into a/b/c
+    # D1–D33 with D22/D23 split into a/b/c, and our "D10 P" (the desk-audit finding's answer slot,
+    # which the legend does not name)
+    assert len(get_flow("LIS").documents) == 38
+    assert [d.code for d in get_flow("LIS").documents if d.code.startswith("D10")] == ["D10", "D10 P"]
     assert get_flow("LIS").document_name("D22b") == "Dokumen yang berupa Draf SK Lisensi"
     assert get_flow("RCC").document_name("D6 B") == "Aplikasi SPT MA Penguji"
     assert get_flow("ASKOM").document_name("D27") == "Sertifikat asesor kompetensi yang sudah di tanda tangan ketua"

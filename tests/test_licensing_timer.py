@@ -65,11 +65,19 @@ def test_fifteen_working_days_skip_nyepi_idul_fitri_cuti_bersama_and_good_friday
 
 def test_calendar_day_reading_is_configurable(app, db, calendar_2026, monkeypatch):
     monkeypatch.setitem(app.config, "TIMER_DAYS", "kalender")
-    case, _ = case_with_open_finding(db)
+    case, cast = case_with_open_finding(db)
     deadline = timer_deadline(case, TIMER)
     assert deadline == datetime(2026, 3, 31, 15, 0, tzinfo=WIB)  # 16 Mar + 15 calendar days, a Tuesday
     assert days_left(datetime(2026, 3, 29, 9, 0, tzinfo=WIB), deadline) == (2, "2 hari kalender lagi")
     assert run_timers(now=datetime(2026, 4, 1, 9, 0, tzinfo=WIB)) == [(case.number, "lks_15_hari")]
+    db.session.commit()
+    fired = db.session.scalar(select(CaseEvent.label).where(CaseEvent.case_id == case.id,
+                                                            CaseEvent.label.contains("LKS belum closed")))
+    assert "15 hari kalender" in fired and "hari kerja" not in fired
+    client = app.test_client()
+    login(client, cast.user("staf_lisensi").username)
+    panel = client.get(f"/kasus/{case.number}").get_data(as_text=True).split('id="licence-panel"')[1].split("</section>")[0]
+    assert "lebih dari 15 hari kalender" in panel and "hari kerja" not in panel
 
 
 def test_clsp_and_staff_see_the_days_left_on_the_case_page(app, db, calendar_2026):
@@ -80,3 +88,5 @@ def test_clsp_and_staff_see_the_days_left_on_the_case_page(app, db, calendar_202
         page = client.get(f"/kasus/{case.number}").get_data(as_text=True)
         assert "14 April 2026" in page and "Komite skema belum ada" in page
         assert "Terlambat" in page  # today is long past 14 April 2026
+        panel = page.split('id="licence-panel"')[1].split("</section>")[0]
+        assert "lebih dari 15 hari kerja" in panel and "hari kalender" not in panel  # the default reading

@@ -4,6 +4,7 @@ from typing import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import CombinedMultiDict
 
 from portal import storage, uploads
 from portal.accounts.models import User
@@ -146,7 +147,7 @@ def _perform(case, operation: Callable[[], object], success: str, *, work: WorkI
         operation()
     except FormInvalid as exc:
         db.session.rollback()
-        return _render_case(case, " ".join(exc.errors), 422, forms={work.id: exc.form} if work else None)
+        return _render_case(case, " ".join(exc.errors), exc.status, forms={work.id: exc.form} if work else None)
     except engine.CaseError as exc:
         db.session.rollback()
         return _render_case(case, exc.message, exc.status)
@@ -192,7 +193,8 @@ def submit_form(number: str, work_id: int):
     """The step's form (access rule of its component): stored and rendered into the step's document."""
     case = services.load_case_for(current_user, number)
     work = _work_of(case, work_id)
-    return _perform(case, lambda: step_forms.submit(case, work, request.form, current_user),
+    formdata = CombinedMultiDict((request.form, request.files))  # a form may carry a file (evidence)
+    return _perform(case, lambda: step_forms.submit(case, work, formdata, current_user),
                     "Formulir tersimpan; dokumennya diperbarui.", work=work)
 
 

@@ -40,6 +40,11 @@ def days_reading() -> str:
     return reading if reading in ("kerja", "kalender") else "kerja"
 
 
+def timer_label(timer: Timer, reading: str | None = None) -> str:
+    """The timer's label in the configured reading of days ("15 hari kerja" / "15 hari kalender")."""
+    return timer.text(reading or days_reading())
+
+
 def deadline_from(started: datetime, days: int, reading: str | None = None) -> datetime:
     """15:00 WIB of the N-th working day after the start day; with the calendar-day reading, of the
     N-th calendar day after it, moved to the next working day when that day is not one."""
@@ -84,10 +89,11 @@ def _fire(case: Case, flow: Flow, timer: Timer, deadline: datetime, now: datetim
     from portal.mail.outbox import queue_mail
 
     case.flags = sorted(set(case.flags or []) | {timer.flag})
-    log(case, None, "system", f"{timer.label} (batas {format_date_id(to_wib(deadline))})", now=now)
+    label = timer_label(timer)
+    log(case, None, "system", f"{label} (batas {format_date_id(to_wib(deadline))})", now=now)
     record("case.timer", case, detail={"timer": timer.key, "deadline": deadline.isoformat()})
-    subject = f"{case.number}: {timer.label}"
-    body = (f"Kasus {case.number} ({case.title}) melewati batas waktu: {timer.label}.\n"
+    subject = f"{case.number}: {label}"
+    body = (f"Kasus {case.number} ({case.title}) melewati batas waktu: {label}.\n"
             f"Batas waktu: {format_date_id(to_wib(deadline))}.\n"
             f"Langkah berikutnya: {flow.step(timer.target).title}.\n\nPortal Layanan BNSP")
     for user in _people_to_tell(case, flow, timer):

@@ -271,7 +271,10 @@ class Step:
 @dataclass(frozen=True)
 class Timer:
     """A clock over some steps; past `after` the engine sets `flag` on the case, which may then be
-    sent to `target` (e.g. Lisensi: LKS still open after 15 Hr goes to the members' pleno)."""
+    sent to `target` (e.g. Lisensi: LKS still open after 15 Hr goes to the members' pleno).
+
+    `label` may say "{hari}" where the unit of days goes: `text(reading)` fills in "hari kerja" or
+    "hari kalender" after the configured reading (TIMER_DAYS, portal/cases/timers.py)."""
 
     key: str
     label: str
@@ -279,6 +282,12 @@ class Timer:
     after: SLA
     flag: str
     target: str
+
+    def text(self, reading: str = "kerja") -> str:
+        return self.label.replace("{hari}", DAY_WORDS.get(reading, DAY_WORDS["kerja"]))
+
+
+DAY_WORDS = {"kerja": "hari kerja", "kalender": "hari kalender"}
 
 
 @dataclass(frozen=True)

@@ -192,13 +192,15 @@ def _arrows(flow: Flow, geo: Layout, prefix: str) -> list[str]:
                 else:
                     variant = "reject" if t.kind is Kind.REJECT else ("approve" if t.kind is Kind.APPROVE else "")
                     parts.append(_arrow(_forward_path(src, dst), variant, prefix, step, t))
+    from portal.cases.timers import timer_label  # the unit of days follows the configured reading
+
     for timer in flow.timers:
         src = geo.cells[timer.steps[-1]]
         dst = geo.cells[timer.target]
         parts.append(
             f'<path d="{_forward_path(src, dst)}" fill="none" stroke="#b7791f" stroke-width="1.5" '
             f'stroke-dasharray="2 4" class="flow-arrow flow-arrow--escalate" '
-            f'marker-end="url(#{prefix}-arrow-escalate)"><title>{_t(timer.label)}</title></path>'
+            f'marker-end="url(#{prefix}-arrow-escalate)"><title>{_t(timer_label(timer))}</title></path>'
         )
     return parts
 

@@ -5,6 +5,13 @@ Pleno, keputusan, penyaksian uji, serah terima. After the SK the case runs two b
 parallel: handover of the SK, and the witnessing of a competency test; the licence certificate
 (D23c) is handed over only when both are done, i.e. after the witnessing LKS is satisfactory (D31).
 Only the 15-day LKS rule comes from the decree; the other SLAs are assumptions.
+
+Each of the three assessments writes its LKS as a record with findings (desk audit D10, full
+assessment D14, witnessing D30); findings are answered by the CLSP and closed by the team one by
+one, and the case moves on when none is left open. The decree's legend names the correction
+document of the full assessment (D15) and of the witnessing (D31) but none for the desk audit:
+"D10 P" is ours, so that a desk-audit finding has its own answer slot. The 15-day rule is the
+decree's for the full assessment's LKS (D15) only.
 """
 from __future__ import annotations
 
@@ -46,7 +53,10 @@ LISENSI = Flow(
                "Asesmen Kecukupan",
             label="Persetujuan asesmen kecukupan", seen_by=("assigned",)),
         doc("D10", "Dokumen yang berupa LKS hasil asesmen kecukupan dokumen oleh Asesmen Kecukupan",
-            label="LKS asesmen kecukupan", seen_by=("applicant", "assigned")),
+            DocKind.FORM_RECORD, label="LKS asesmen kecukupan", seen_by=("applicant", "assigned")),
+        doc("D10 P", "Perbaikan temuan LKS asesmen kecukupan dan LKS closed (tidak tercantum dalam legenda "
+                     "keputusan; slot jawaban CLSP per temuan asesmen kecukupan)",
+            DocKind.FORM_RECORD, label="Perbaikan temuan asesmen kecukupan", seen_by=("applicant", "assigned")),
         doc("D11", "Dokumen yang berupa draf penjadwalan asesmen",
             label="Draf jadwal asesmen"),
         doc("D12", "Dokumen yang berupa draf Surat Pemberitahuan Pelaksanaan Asesmen dan Surat Tugas "
@@ -114,7 +124,7 @@ LISENSI = Flow(
     timers=(
         Timer(
             key="lks_15_hari",
-            label="LKS belum closed lebih dari 15 hari kerja: diputuskan anggota pada rapat pleno",
+            label="LKS belum closed lebih dari 15 {hari}: diputuskan anggota pada rapat pleno",
             steps=("lks_correction", "lks_verification"),
             after=SLA.hr(15),
             flag="lks_lewat_15_hari",
@@ -192,7 +202,23 @@ LISENSI = Flow(
             roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen kecukupan",
             named_actor="tim_kecukupan",
             produces=("D10",), sla=SLA.hr(5, assumed=True),
-            transitions=(advance("draft_assignment", "Kirim LKS"),),
+            form="lks_kecukupan",
+            transitions=(advance("desk_audit_correction", "Kirim LKS"),),
+        ),
+        Step(
+            key="desk_audit_correction", title="Perbaikan temuan LKS asesmen kecukupan oleh CLSP",
+            roles=("lsp",), lane=CLSP, stage="Asesmen kecukupan", per="finding",
+            produces=("D10 P",),
+            form="jawaban_temuan",
+            transitions=(advance("desk_audit_verification", "Kirim perbaikan"),),
+        ),
+        Step(
+            key="desk_audit_verification", title="Verifikasi perbaikan asesmen kecukupan: LKS closed",
+            roles=("asesor_lisensi",), lane="Asesor Lisensi", supervisor="kabag", stage="Asesmen kecukupan",
+            per="finding", named_actor="tim_kecukupan",
+            requires=("D10 P",), sla=SLA.hr(2, assumed=True),
+            transitions=(approve("draft_assignment", "LKS closed", key="close"),
+                         send_back("desk_audit_correction", "Perbaikan belum memadai")),
         ),
         # Asesmen penuh (full assessment)
         Step(

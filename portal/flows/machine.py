@@ -157,7 +157,7 @@ def escalate(flow: Flow, active: Collection[str], timer_key: str) -> frozenset[s
     if timer is None:
         raise ValueError(f"flow {flow.code} has no timer {timer_key!r}")
     if timer not in running_timers(flow, active):
-        raise TransitionRefused(f"Batas waktu “{timer.label}” tidak sedang berjalan pada kasus ini.")
+        raise TransitionRefused(f"Batas waktu “{timer.text()}” tidak sedang berjalan pada kasus ini.")
     return _move(flow, frozenset(active) - set(timer.steps), (timer.target,))
 
 

@@ -74,12 +74,14 @@ def today_wib() -> date:
 
 
 class FormInvalid(Exception):
-    """A submission refused with messages for the person who filled it in (answered 422)."""
+    """A submission refused with messages for the person who filled it in (answered 422, or e.g.
+    415 when an attached file is of the wrong type); the form keeps what was typed."""
 
-    def __init__(self, errors: list[str], form: PortalForm | None = None) -> None:
+    def __init__(self, errors: list[str], form: PortalForm | None = None, status: int = 422) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
         self.form = form
+        self.status = status
 
 
 class PortalForm(Form):

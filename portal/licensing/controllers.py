@@ -7,6 +7,7 @@ from typing import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import CombinedMultiDict
 
 from portal import storage, uploads
 from portal.cases import services as case_services
@@ -14,9 +15,9 @@ from portal.cases.errors import CaseError
 from portal.core.access import AUTHENTICATED, allow, public
 from portal.extensions import db
 from portal.forms.base import FormInvalid
-from portal.licensing import access_code, application, checklist, lks, register, teams
+from portal.licensing import access_code, application, checklist, evidence, lks, register, teams
 from portal.licensing.blueprint import bp
-from portal.licensing.models import STAGES, Requirement, RequirementFile
+from portal.licensing.models import STAGES, FindingAnswer, LksFinding, Requirement, RequirementFile
 
 
 def _case(number: str):
@@ -34,7 +35,7 @@ def _perform(case, operation: Callable[[], object], success: str):
         operation()
     except FormInvalid as exc:
         db.session.rollback()
-        return _render_case(case, " ".join(exc.errors), 422)
+        return _render_case(case, " ".join(exc.errors), exc.status)
     except CaseError as exc:
         db.session.rollback()
         return _render_case(case, exc.message, exc.status)
@@ -79,7 +80,35 @@ def enter_access_code(number: str):
 @allow("asesor_lisensi")
 def add_finding(number: str):
     case = _case(number)
-    return _perform(case, lambda: lks.add_finding(case, request.form, current_user), "Temuan dicatat pada LKS.")
+    formdata = CombinedMultiDict((request.form, request.files))
+    return _perform(case, lambda: lks.add_finding(case, formdata, current_user), "Temuan dicatat pada LKS.")
+
+
+@bp.get("/kasus/<number>/temuan/<int:finding_id>/bukti")
+@allow(AUTHENTICATED)
+def finding_evidence(number: str, finding_id: int):
+    """The assessor's evidence file on a finding (the team and staff; the CLSP once the LKS is sent)."""
+    case = _case(number)
+    finding = db.session.get(LksFinding, finding_id)
+    if finding is None or finding.case_id != case.id or finding.evidence_key is None:
+        abort(404)
+    if not evidence.may_open_finding(current_user, case, finding):
+        abort(403)
+    return evidence.send(finding)
+
+
+@bp.get("/kasus/<number>/jawaban/<int:answer_id>/bukti")
+@allow(AUTHENTICATED)
+def answer_evidence(number: str, answer_id: int):
+    """The CLSP's evidence file of a correction (the CLSP, the team and staff)."""
+    case = _case(number)
+    answer = db.session.get(FindingAnswer, answer_id)
+    finding = db.session.get(LksFinding, answer.finding_id) if answer else None
+    if finding is None or finding.case_id != case.id or answer.evidence_key is None:
+        abort(404)
+    if not evidence.may_open_answer(current_user, case, answer, finding):
+        abort(403)
+    return evidence.send(answer)
 
 
 @bp.post("/kasus/<number>/temuan/<int:finding_id>/hapus")

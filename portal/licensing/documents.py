@@ -47,8 +47,10 @@ class FindingRow:
     category: str
     evidence: str
     status: str
+    evidence_file: str = ""
     corrective_action: str = ""
     correction_evidence: str = ""
+    correction_file: str = ""
     note: str = ""
 
 

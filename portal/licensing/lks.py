@@ -1,8 +1,8 @@
-"""LKS as structured findings (flow 6, D14 full assessment and D30 witnessing).
+"""LKS as structured findings (flow 6: D10 desk audit, D14 full assessment, D30 witnessing).
 
 The assessor writes findings one by one while the LKS step is open (clause, finding, Mayor/Minor,
-evidence), then submits the LKS header (SPT number, team, date) as the step form "lks_penuh" /
-"lks_penyaksian": each finding becomes a case item of kind "finding" that the engine walks through
+evidence: a PDF and / or a note, portal/licensing/evidence.py), then submits the LKS header (SPT
+number, team, date) as the step form "lks_kecukupan" / "lks_penuh" / "lks_penyaksian": each finding becomes a case item of kind "finding" that the engine walks through
 correction and verification on its own; with none the case moves straight on. The CLSP answers a
 finding with the step form "jawaban_temuan"; the assessor closes it or returns it with a note. A
 finding's status is read from where its item stands and from the returns in the timeline."""
@@ -26,6 +26,7 @@ from portal.flows.machine import ITEM_DONE
 from portal.forms.base import NotAfterToday, PortalForm, today_wib
 from portal.forms.fields import choices
 from portal.forms.registry import StepForm, register_form
+from portal.licensing import evidence as evidence_files
 from portal.licensing.documents import FindingRow, LksContext, render_lks
 from portal.licensing.models import CATEGORIES, LKS_KINDS, FindingAnswer, LksFinding, LksReport
 
@@ -34,7 +35,8 @@ class FindingForm(PortalForm):
     acuan = StringField("Acuan (klausul)", [InputRequired(), Length(max=200)])
     finding = TextAreaField("Temuan", [InputRequired(), Length(max=2000)])
     category = RadioField("Kategori", choices=choices(CATEGORIES), validators=[InputRequired("pilih Mayor atau Minor.")])
-    evidence = TextAreaField("Bukti objektif", [InputRequired(), Length(max=2000)])
+    evidence = TextAreaField("Bukti objektif (keterangan)", [Length(max=2000)])
+    evidence_file = evidence_files.file_field()
 
 
 class LksForm(PortalForm):
@@ -45,7 +47,8 @@ class LksForm(PortalForm):
 
 class AnswerForm(PortalForm):
     corrective_action = TextAreaField("Tindakan perbaikan", [InputRequired(), Length(max=4000)])
-    evidence = TextAreaField("Bukti perbaikan (dokumen, nomor, tanggal)", [InputRequired(), Length(max=4000)])
+    evidence = TextAreaField("Bukti perbaikan (keterangan: dokumen, nomor, tanggal)", [Length(max=4000)])
+    evidence_file = evidence_files.file_field()
 
 
 # --- findings written while the LKS step is open ---------------------------------------------------
@@ -61,8 +64,10 @@ def add_finding(case: Case, formdata, actor: User) -> LksFinding:
         raise CaseError("Temuan dicatat oleh asesor yang ditugaskan pada langkah LKS.", 403)
     form = FindingForm(formdata)
     form.check()
+    upload = evidence_files.checked_upload(form, "evidence_file", "evidence", "Bukti objektif")
     finding = LksFinding(case_id=case.id, work_item_id=work.id, acuan=form.acuan.data, finding=form.finding.data,
-                         category=form.category.data, evidence=form.evidence.data, written_by_id=actor.id)
+                         category=form.category.data, evidence=form.evidence.data or "", written_by_id=actor.id)
+    evidence_files.attach(finding, case, upload)
     db.session.add(finding)
     db.session.flush()
     audit("licensing.finding", case, actor=actor, detail={"finding": finding.id, "acuan": finding.acuan})
@@ -166,6 +171,12 @@ class _Lks(StepForm):
         return f"lks-{self.kind}-{case.number}.pdf"
 
 
+@register_form("lks_kecukupan")
+class LksKecukupan(_Lks):
+    title = "LKS asesmen kecukupan"
+    kind = "kecukupan"
+
+
 @register_form("lks_penuh")
 class LksPenuh(_Lks):
     title = "LKS asesmen penuh"
@@ -179,19 +190,23 @@ class LksPenyaksian(_Lks):
 
 
 def lks_context(case: Case, report: LksReport, closing: dict[int, bool] | None = None,
-                only: LksFinding | None = None) -> LksContext:
+                only: LksFinding | None = None, answered: bool = False) -> LksContext:
+    """The LKS with every finding's status; `only` one finding as its answer was just written
+    (`answered`: it now waits for the team's verification)."""
     findings = [only] if only is not None else findings_of(case, lks=report)
     rows = []
     statuses = []
     for finding in findings:
         answer = latest_answer(finding)
         notes = return_notes(finding)
-        status = status_of(case, finding, closing)
+        status = "Menunggu verifikasi" if answered else status_of(case, finding, closing)
         statuses.append(status)
         rows.append(FindingRow(acuan=finding.acuan, finding=finding.finding, category=CATEGORIES[finding.category],
-                               evidence=finding.evidence, status=status,
+                               evidence=finding.evidence, evidence_file=finding.evidence_filename or "", status=status,
                                corrective_action=answer.corrective_action if answer else "",
-                               correction_evidence=answer.evidence if answer else "", note=notes[-1] if notes else ""))
+                               correction_evidence=answer.evidence if answer else "",
+                               correction_file=(answer.evidence_filename or "") if answer else "",
+                               note=notes[-1] if notes else ""))
     overall = "Closed" if all(s == "Closed" for s in statuses) else "Open"
     team = [line.strip() for line in report.team.splitlines() if line.strip()]
     return LksContext(
@@ -219,15 +234,20 @@ class JawabanTemuan(StepForm):
         finding = finding_of_item(work.item)
         if finding is None:
             raise CaseError("Temuan LKS untuk langkah ini tidak ditemukan.", 404)
+        saved = latest_answer(finding)
+        saved = saved if saved is not None and saved.work_item_id == work.id else None  # this attempt's, saved again
+        upload = evidence_files.checked_upload(form, "evidence_file", "evidence", "Bukti perbaikan",
+                                               kept=bool(saved and saved.evidence_key))
         answer = FindingAnswer(finding_id=finding.id, work_item_id=work.id, corrective_action=form.corrective_action.data,
-                               evidence=form.evidence.data, answered_by_id=actor.id, answered_at=now)
+                               evidence=form.evidence.data or "", answered_by_id=actor.id, answered_at=now)
+        evidence_files.attach(answer, case, upload, previous=saved)
         db.session.add(answer)
         db.session.flush()
         return answer
 
     def render(self, case: Case, record: FindingAnswer):
         finding = db.session.get(LksFinding, record.finding_id)
-        return render_lks(lks_context(case, db.session.get(LksReport, finding.lks_id), only=finding))
+        return render_lks(lks_context(case, db.session.get(LksReport, finding.lks_id), only=finding, answered=True))
 
     def filename(self, case: Case, record) -> str:
         return f"perbaikan-temuan-{record.finding_id}-{case.number}.pdf"

@@ -17,7 +17,8 @@ from portal.extensions import db
 STAGES = {"apresiasi": "Apresiasi", "lisensi": "Dokumen lisensi"}
 VERDICTS = {"memenuhi": "Memenuhi", "tidak_memenuhi": "Tidak memenuhi"}
 CATEGORIES = {"mayor": "Mayor", "minor": "Minor"}
-LKS_KINDS = {"penuh": "Asesmen Penuh", "penyaksian": "Penyaksian Uji Kompetensi"}
+LKS_KINDS = {"kecukupan": "Asesmen Kecukupan (Desk Audit)", "penuh": "Asesmen Penuh",
+             "penyaksian": "Penyaksian Uji Kompetensi"}
 
 
 class Requirement(db.Model):
@@ -78,7 +79,7 @@ class LksReport(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # penuh | penyaksian
+    kind: Mapped[str] = mapped_column(String(20))  # kecukupan | penuh | penyaksian
     spt_number: Mapped[str] = mapped_column(String(120))
     team: Mapped[str] = mapped_column(Text)
     held_on: Mapped[date] = mapped_column(Date)
@@ -86,8 +87,18 @@ class LksReport(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class LksFinding(db.Model):
-    """One finding: the clause (acuan), what was found, category and evidence. Written while the LKS
+class EvidenceFile:
+    """An evidence file (PDF, through portal/uploads.py) kept with the case beside the written note."""
+
+    evidence_filename: Mapped[str | None] = mapped_column(String(255))
+    evidence_key: Mapped[str | None] = mapped_column(String(300))
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    evidence_size: Mapped[int | None] = mapped_column(Integer)
+
+
+class LksFinding(EvidenceFile, db.Model):
+    """One finding: the clause (acuan), what was found, category and evidence (a file and / or a
+    note). Written while the LKS
     step is open (`lks_id` empty until the LKS is submitted); then it walks the flow as a case item."""
 
     __tablename__ = "licence_finding"
@@ -107,8 +118,8 @@ class LksFinding(db.Model):
     case_item: Mapped[CaseItem | None] = relationship()
 
 
-class FindingAnswer(db.Model):
-    """The CLSP's corrective action and evidence for one finding (a new row per attempt)."""
+class FindingAnswer(EvidenceFile, db.Model):
+    """The CLSP's corrective action and evidence (file and / or note) for one finding (a new row per attempt)."""
 
     __tablename__ = "licence_finding_answer"
 
@@ -116,7 +127,7 @@ class FindingAnswer(db.Model):
     finding_id: Mapped[int] = mapped_column(ForeignKey("licence_finding.id", ondelete="CASCADE"), index=True)
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
     corrective_action: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text, default="")
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from portal.cases import engine
 from portal.cases.models import Case
-from portal.cases.timers import days_left, days_reading, timer_deadline
+from portal.cases.timers import days_left, days_reading, timer_deadline, timer_label
 from portal.core.dates import utcnow
-from portal.licensing import access_code, checklist, lks
+from portal.licensing import access_code, checklist, evidence, lks
 from portal.licensing.models import CATEGORIES, STAGES, VERDICTS
 
 
@@ -21,6 +21,12 @@ class FindingLine:
     category: str
     status: str
     sent: bool
+    evidence_note: str = ""
+    evidence_file: str | None = None  # file name when this user may open it
+    answer_id: int | None = None
+    corrective_action: str = ""
+    answer_note: str = ""
+    answer_file: str | None = None
 
 
 @dataclass
@@ -63,7 +69,13 @@ def licence_view(case: Case, user, now: datetime | None = None) -> LicenceView:
         may_name_team=case.state == "berjalan" and bool(user.role_codes & {"staf_lisensi", "kabag", "admin"}))
     for finding in lks.findings_of(case):
         line = FindingLine(finding.id, finding.acuan, finding.finding, CATEGORIES[finding.category],
-                           lks.status_of(case, finding), finding.lks_id is not None)
+                           lks.status_of(case, finding), finding.lks_id is not None, evidence_note=finding.evidence,
+                           evidence_file=finding.evidence_filename if evidence.may_open_finding(user, case, finding)
+                           else None)
+        answer = lks.latest_answer(finding)
+        if answer is not None:
+            line.answer_id, line.corrective_action, line.answer_note = answer.id, answer.corrective_action, answer.evidence
+            line.answer_file = answer.evidence_filename if evidence.may_open_answer(user, case, answer, finding) else None
         (view.findings if line.sent else view.pending).append(line)
     flow = engine.flow_of(case)
     open_steps = {w.step_key for w in engine.open_work(case)}
@@ -72,11 +84,19 @@ def licence_view(case: Case, user, now: datetime | None = None) -> LicenceView:
             due = timer_deadline(case, timer)
             if due is not None:
                 left, text = days_left(now, due)
-                view.deadlines.append(Deadline(timer.label, due, left, text, days_reading()))
+                view.deadlines.append(Deadline(timer_label(timer), due, left, text, days_reading()))
     return view
+
+
+def saved_answer(work):
+    """The answer already saved at this correction step (shown beside its form), if any."""
+    finding = lks.finding_of_item(work.item)
+    answer = lks.latest_answer(finding) if finding else None
+    return answer if answer is not None and answer.work_item_id == work.id else None
 
 
 def init_panel(state) -> None:
     state.app.jinja_env.globals.update(
         licence_view=licence_view, licence_finding=lambda work: lks.finding_of_item(work.item),
+        licence_may_open_evidence=evidence.may_open_finding, licence_saved_answer=saved_answer,
         licence_return_notes=lks.return_notes)

@@ -80,6 +80,9 @@ class PlenoLisensi(StepForm):
             schemes=[line.strip() for line in (form.schemes.data or "").splitlines() if line.strip()],
             valid_years=form.valid_years.data, written_by_id=actor.id, written_at=now)
         db.session.add(record)
+        # The validity the plenary decided, on the case where the signing queue reads it for the
+        # licence certificate's valid_until (its QR payload and verification page).
+        case.data = {**(case.data or {}), "licence_valid_years": record.valid_years}
         db.session.flush()
         return record
 

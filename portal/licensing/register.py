@@ -58,9 +58,9 @@ def _entry(request: SignatureRequest, case: Case, today: date) -> LicenceEntry:
     record = pleno.latest(case)
     schemes = list(record.schemes) if record else []
     valid_from = request.valid_from or (to_wib(request.signed_at).date() if request.signed_at else None)
-    valid_until = request.valid_until
-    if record and valid_from:
-        valid_until = valid_from + relativedelta(years=record.valid_years)
+    valid_until = request.valid_until  # set at queueing from the plenary's period, as the QR carries it
+    if valid_until is None and valid_from:
+        valid_until = valid_from + relativedelta(years=record.valid_years if record else 5)
     history = list(db.session.scalars(select(LicenceStatusChange).where(LicenceStatusChange.case_id == case.id)
                                       .order_by(LicenceStatusChange.id)))
     status = history[-1].status if history else "berlaku"

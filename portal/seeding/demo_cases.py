@@ -262,6 +262,8 @@ def _write_findings(case: Case, work: WorkItem, step, spec: DemoCase, people: di
 
     if not spec.findings or not (step.form or "").startswith("lks_") or lks.findings_of(case, work=work):
         return
+    if spec.stop_at not in {target for t in step.transitions for target in t.targets}:
+        return  # the findings belong to the LKS whose corrections the demo case stops at
     for acuan, finding, category, evidence in spec.findings:
         lks.add_finding(case, MultiDict({"acuan": acuan, "finding": finding, "category": category,
                                          "evidence": evidence}), _actor(work, step, people))

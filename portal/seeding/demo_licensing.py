@@ -2,7 +2,9 @@
 the tests' `drive()`, so both walk a licence through real records rather than stand-in uploads."""
 from __future__ import annotations
 
-from werkzeug.datastructures import MultiDict
+import io
+
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from portal.forms import services as step_forms
 from portal.forms.base import today_wib
@@ -34,7 +36,8 @@ def fill_licensing_form(case, work, step, actor, file_bytes: bytes, action: str 
                           "held_on": today_wib().isoformat()})
     elif name == "jawaban_temuan":
         data = MultiDict({"corrective_action": "Prosedur diperbaiki, disahkan direktur dan disosialisasikan",
-                          "evidence": "SOP-05 revisi 2 beserta daftar hadir sosialisasi"})
+                          "evidence": "SOP-05 revisi 2 beserta daftar hadir sosialisasi",
+                          "evidence_file": FileStorage(io.BytesIO(file_bytes), filename="sop-05-revisi-2.pdf")})
     elif name == "pleno_lisensi":
         from portal.licensing.pleno import members
 

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -109,7 +110,8 @@ def _new_request(case, work, document, source: DocumentVersion, role, signer_id)
         request.holder_name = case.organisation.name
         request.title = f"{document.short_name} — {case.organisation.name}"[:300]
         today = to_wib(utcnow()).date()
-        request.valid_from, request.valid_until = today, today.replace(year=today.year + 5)
+        years = int((case.data or {}).get("licence_valid_years") or 5)  # the plenary's decision (licensing.pleno)
+        request.valid_from, request.valid_until = today, today + relativedelta(years=years)
     else:
         request.title = f"{document.short_name} — {case.title}"[:300]  # e.g. the letter's subject
     db.session.add(request)

@@ -117,3 +117,56 @@ def test_clsp_checklist_cs_check_access_code_and_answering_a_finding(
     page.get_by_role("button", name="Kirim perbaikan").click()
     expect(page.locator("#timeline")).to_contain_text("Perbaikan temuan LKS oleh CLSP: Kirim perbaikan")
     expect(page.locator(".licence-panel")).to_contain_text("Menunggu verifikasi")
+
+
+def test_clsp_answers_a_desk_audit_finding_with_an_evidence_file(page, db, live_server, demo_accounts, sign_in, snap,
+                                                                  tmp_path):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from portal.cases import engine
+    from portal.forms import services as step_forms
+    from portal.licensing import checklist, lks
+
+    checklist.ensure_default_requirements()
+    case, cast = _licence_case(db)
+    drive(case, cast, until="desk_audit")
+    work = next(w for w in engine.open_work(case) if w.step_key == "desk_audit")
+    assessor = actor_for(case, work, cast)
+    lks.add_finding(case, MultiDict({"acuan": "PBNSP 202 Klausul 4.2.4", "category": "mayor",
+                                     "finding": "Akta notaris pendirian LSP belum dilampirkan",
+                                     "evidence": "Daftar dokumen lisensi yang diunggah",
+                                     "evidence_file": FileStorage(io.BytesIO(sample_pdf()), filename="daftar.pdf")}),
+                    assessor)
+    step_forms.submit(case, work, MultiDict({"spt_number": "ST-07/KECUKUPAN/2026", "team": assessor.full_name,
+                                             "held_on": "2026-11-02"}), assessor)
+    engine.act(case, work.id, "submit", assessor)
+    db.session.commit()
+
+    sign_in("lsp1")
+    page.goto(f"/kasus/{case.number}")
+    answer = page.locator(".answer-form")
+    expect(answer).to_contain_text("PBNSP 202 Klausul 4.2.4")
+    expect(answer.get_by_role("link", name="daftar.pdf")).to_be_visible()  # the assessor's evidence file
+    answer.get_by_label("Tindakan perbaikan").fill("Akta pendirian dengan legalisasi notaris dilampirkan")
+    photo = tmp_path / "akta.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    answer.get_by_label("Berkas bukti").set_input_files(str(photo))
+    page.get_by_role("button", name="Simpan perbaikan").click()
+    # A file that is not a PDF: 415, the refusal in the page and what was typed still there.
+    expect(page.get_by_role("alert")).to_contain_text("Berkas bukan PDF")
+    expect(answer.get_by_label("Tindakan perbaikan")).to_have_value("Akta pendirian dengan legalisasi notaris dilampirkan")
+    snap("lisensi-jawab-temuan-berkas-ditolak")
+    pdf = tmp_path / "akta-notaris.pdf"
+    pdf.write_bytes(sample_pdf())
+    answer.get_by_label("Berkas bukti").set_input_files(str(pdf))
+    answer.get_by_label("Bukti perbaikan").fill("Akta No. 12 tanggal 2 Maret 2026")
+    page.get_by_role("button", name="Simpan perbaikan").click()
+    expect(page.locator(".form-saved")).to_contain_text("D10 P versi 1")
+    snap("lisensi-jawab-temuan-kecukupan")
+    page.get_by_role("button", name="Kirim perbaikan").click()
+    panel = page.locator(".licence-panel")
+    expect(panel).to_contain_text("Menunggu verifikasi")
+    expect(panel.get_by_role("link", name="akta-notaris.pdf")).to_be_visible()
+    snap("lisensi-temuan-kecukupan-dijawab")
