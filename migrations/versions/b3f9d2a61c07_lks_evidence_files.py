@@ -1,7 +1,7 @@
 """LKS findings and corrections carry an evidence file (PDF) beside the note; the note is optional
 
 Revision ID: b3f9d2a61c07
-Revises: e7b4c2d91f05
+Revises: a3f9c1d7e210
 Create Date: 2026-11-30 14:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'b3f9d2a61c07'
-down_revision = 'e7b4c2d91f05'
+down_revision = 'a3f9c1d7e210'
 branch_labels = None
 depends_on = None
 
