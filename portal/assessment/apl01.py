@@ -72,7 +72,8 @@ def from_request(participant) -> Apl01:
                    birth_date=p.birth_date, sex=p.sex, nationality="Indonesia", address="", postal_code="",
                    phone_home="", phone_office="", phone_mobile=p.phone, email=p.email, education="",
                    institution=p.institution, position="", office_address="", office_postal_code="",
-                   office_phone="", office_fax="", office_email="", purpose="sertifikasi", purpose_other="")
+                   office_phone="", office_fax="", office_email="", purpose_other="",
+                   purpose="pkt" if participant.item.case.flow_code == "RCC" else "sertifikasi")
     record.participant = participant
     return record
 
