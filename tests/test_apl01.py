@@ -206,6 +206,8 @@ def test_ma_pelatih_finds_a_requirement_wanting_and_the_participant_replaces_onl
     client = _client_of(app, budi)
     page = client.get(f"/kasus/{case.number}").get_data(as_text=True)
     assert "APL.01 dikembalikan" in page and "sudah kedaluwarsa; unggah yang berlaku" in page
+    own_page = client.get("/peserta").get_data(as_text=True)  # told on their own page, not only the case
+    assert "APL.01 dikembalikan Master Asesor" in own_page and "sudah kedaluwarsa" in own_page
     again = _work(case, budi)
     data = _good(budi)
     for n in (1, 3, 4):

@@ -115,7 +115,7 @@ class Apl01Form(PortalForm):
     position = StringField("Jabatan", [InputRequired(), Length(max=200)])
     office_address = TextAreaField("Alamat kantor", [Optional(), Length(max=500)])
     office_postal_code = StringField("Kode pos kantor", [Optional(), POSTCODE])
-    office_phone = StringField("Telepon kantor", [Optional(), Length(max=30)])
+    office_phone = StringField("Telepon institusi", [Optional(), Length(max=30)])
     office_fax = StringField("Faks", [Optional(), Length(max=30)])
     office_email = StringField("E-mail kantor", [Optional(), Length(max=254)])
     # Bagian 2: tujuan asesmen
