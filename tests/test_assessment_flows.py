@@ -141,3 +141,31 @@ def test_the_participant_is_offered_no_upload_on_the_apl02_step(app, db):
     assert 'name="code"' not in page and "Kirim APL.02" in page
     documents = engine.latest_documents(case)
     assert {("D12", f"item:{budi.case_item_id}"), ("D13", f"item:{budi.case_item_id}")} <= set(documents)
+
+
+def test_the_activation_link_is_the_portals_one_expiring_single_use_token(app, db, monkeypatch):
+    """Participant activation uses the accounts area's signed tokens: it expires, dies once a
+    password is set, and a password-reset link is not an activation link."""
+    import time as time_module
+    from datetime import timedelta
+
+    from portal.accounts import passwords
+
+    cast = Cast()
+    case = open_assessor_case("ASKOM", cast, 1)
+    drive(case, cast, until="readiness")
+    (budi,) = participants_of(case)
+    client = app.test_client()
+    token = activation_link(budi.person.user).rsplit("/", 1)[1]
+    reset = passwords.make_token(budi.person.user)  # a reset link of the same account
+    assert client.get(f"/aktivasi/{reset}").status_code == 410
+    later = time_module.time() + timedelta(hours=passwords.ACTIVATION_HOURS, minutes=1).total_seconds()
+    with monkeypatch.context() as patched:
+        patched.setattr(passwords.time, "time", lambda: later)
+        expired = client.get(f"/aktivasi/{token}")
+        assert expired.status_code == 410 and "kedaluwarsa" in expired.get_data(as_text=True)
+    weak = client.post(f"/aktivasi/{token}", data={"new": "12345", "confirm": "12345"})
+    assert weak.status_code == 422 and "terlalu pendek" in weak.get_data(as_text=True)
+    assert client.post(f"/aktivasi/{token}", data={"new": TEST_PASSWORD, "confirm": TEST_PASSWORD}).status_code == 302
+    assert client.get(f"/aktivasi/{token}").status_code == 410  # spent
+    login(client, budi.person.user.username)

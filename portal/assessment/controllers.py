@@ -72,7 +72,7 @@ def scheme(scheme_id: int):
 @public
 def activate(token: str):
     try:
-        found = activation.token_for(token)
+        found = activation.token_for(token)  # the account the link belongs to
     except activation.ActivationInvalid as exc:
         return render_template("assessment/activate.html", error=str(exc), invalid=True), 410
     if request.method == "POST":

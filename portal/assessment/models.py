@@ -139,19 +139,6 @@ class Participant(db.Model):
         return PLENO.get(self.pleno or "", "belum diputuskan")
 
 
-class ActivationToken(db.Model):
-    """A single-use, expiring link with which a new participant sets their own password (hash only)."""
-
-    __tablename__ = "activation_token"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
 APL02_STATUS = {"diajukan": "Diajukan", "dikembalikan": "Dikembalikan untuk perbaikan", "diterima": "Diterima"}
 
 
