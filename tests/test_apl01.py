@@ -83,13 +83,14 @@ def test_participant_fills_apl01_bad_input_is_422_in_indonesian_and_the_pdf_hold
     assert 'name="code"' not in page  # APL.01 (D11 / D12) is a form, not an upload
 
     bad = _good(budi, address="", email="bukan-email", purpose="lainnya", full_name="Budi Santoso, S.T.",
-                bukti_2=(io.BytesIO(b"bukan pdf"), "ijazah.docx"))
+                birth_date="1982-04-18", bukti_2=(io.BytesIO(b"bukan pdf"), "ijazah.docx"))
     del bad["bukti_1"]
     refused = client.post(url, data=bad, content_type="multipart/form-data")
     text = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "Alamat rumah wajib diisi." in text and "E-mail “bukan-email” tidak valid." in text
     assert "Sebutkan tujuan asesmen lainnya." in text
+    assert f"NIK {budi.person.nik} tidak cocok dengan tanggal lahir 18-04-1982." in text
     assert f"Unggah bukti “{BASIC_REQUIREMENTS[0]}” (PDF)." in text and "Berkas bukan PDF" in text
     assert 'value="Budi Santoso, S.T."' in text  # what was typed is kept
     assert db.session.scalar(select(func.count()).select_from(Apl01)) == 0  # nothing stored

@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from portal import storage, uploads
 from portal.assessment.models import APL01_PURPOSES, SEXES, Apl01, Apl01Evidence, Participant
-from portal.assessment.people import PHONE_RE, email_problem
+from portal.assessment.people import PHONE_RE, email_problem, nik_problem
 from portal.audit.services import record as audit
 from portal.core.dates import format_date_id
 from portal.extensions import db
@@ -133,6 +133,11 @@ class Apl01Form(PortalForm):
         if self.phone_mobile.data and not PHONE_RE.match(self.phone_mobile.data):
             self.phone_mobile.errors.append(f"Nomor HP “{self.phone_mobile.data}” tidak valid.")
             valid = False
+        if self.birth_date.data and self.sex.data in SEXES and not self.birth_date.errors:
+            problem = nik_problem(self.nik, self.birth_date.data, self.sex.data)  # the NIK is the request's
+            if problem:
+                self.birth_date.errors.append(f"{problem} Periksa tanggal lahir dan jenis kelamin.")
+                valid = False
         if self.purpose.data == "lainnya" and not self.purpose_other.data:
             self.purpose_other.errors.append("Sebutkan tujuan asesmen lainnya.")
             valid = False
@@ -200,6 +205,7 @@ class PermohonanSertifikasi(StepForm):
             shown = record or from_request(participant)
             data = None if formdata is not None else {name: getattr(shown, name) for name in PERSONAL}
             form = Form(formdata, data=data, **kwargs)
+            form.nik = participant.person.nik
         form.participant, form.record, form.read_only = participant, record, read_only
         form.preview = record or from_request(participant)
         form.requirements = RCC_REQUIREMENTS if read_only else BASIC_REQUIREMENTS
