@@ -79,3 +79,34 @@ def test_participant_fills_apl01_on_a_phone(page, db, live_server, demo_accounts
     record = db.session.scalar(select(Apl01))
     assert record.address == "Jl. Pahlawan No. 7, Semarang" and record.purpose == "pkt"
     assert [e.file_name for e in record.evidence] == ["ijazah.pdf"] * 4
+
+
+def test_rcc_participant_reads_apl01_and_confirms_it_on_a_phone(page, db, live_server, demo_accounts, sign_in, snap):
+    from portal.accounts.models import User
+    from portal.assessment.models import Person
+    from tests.assessment_data import open_assessor_case
+
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    cast = Cast()
+    case = open_assessor_case("RCC", cast, 1)
+    person = db.session.scalar(select(Person))
+    person.user_id = users["peserta1"].id
+    db.session.commit()
+    drive(case, cast, until="apl01")
+    db.session.commit()
+    page.set_viewport_size(PHONE)
+    sign_in("peserta1")
+    page.goto("/peserta")
+    page.get_by_role("link", name="Rekaman permohonan (APL.01.RCC)").click()
+    section = page.locator("section.apl01")
+    expect(section).to_contain_text("tidak dapat Anda ubah")
+    expect(section).to_contain_text(person.met_number)
+    expect(section.locator("input[name=full_name]")).to_have_count(0)
+    snap("apl01-rcc-baca-peserta")
+    page.set_viewport_size(PHONE)
+    section.get_by_label("Saya telah membaca APL.01 ini").check()
+    with page.expect_response(lambda r: r.url.endswith("/formulir") and r.request.method == "POST") as answer:
+        section.get_by_role("button", name="Simpan APL.01").click()
+    assert answer.value.status == 200
+    page.get_by_role("button", name="Konfirmasi APL.01").click()
+    expect(page.locator(".case-head")).to_contain_text("Asesmen mandiri (APL.02.RCC)")
