@@ -182,6 +182,12 @@ def test_ma_pelatih_finds_a_requirement_wanting_and_the_participant_replaces_onl
     db.session.commit()
     review = _work(case, budi, "review_apl01")
     ma = db.session.get(type(budi.person.user), review.assignee_id)
+    ma_client = app.test_client()
+    login(ma_client, ma.username)
+    panel = ma_client.get(f"/kasus/{case.number}").get_data(as_text=True)
+    assert "Kaji APL.01 — Budi Santoso" in panel and "bukti-2.pdf" in panel and 'name="kaji_2"' in panel
+    evidence_id = apl01_of(budi).evidence[1].id
+    assert ma_client.get(f"/kasus/{case.number}/apl01/bukti/{evidence_id}").status_code == 200  # the named MA
     answers = form_answers(case, review, {})
     answers.setlist("kaji_2", ["tidak_memenuhi"])
     try:
