@@ -7,7 +7,7 @@ from portal.cases.models import Case, CaseEvent, CaseItem, DocumentVersion, Work
 from portal.correspondence.models import DispositionRecord  # noqa: F401
 from portal.forms.models import StepFormDraft  # noqa: F401
 from portal.assessment.models import (  # noqa: F401
-    ActivationToken, Apl02, Apl02Answer, Participant, Person, Scheme, SchemeElement, SchemeUnit,
+    Apl01, Apl01Evidence, Apl02, Apl02Answer, Participant, Person, Scheme, SchemeElement, SchemeUnit,
 )
 from portal.licensing.models import (  # noqa: F401
     ApresiasiMinutes, FindingAnswer, LksFinding, LksReport, Requirement, RequirementCheck, RequirementFile,

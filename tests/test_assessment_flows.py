@@ -3,6 +3,7 @@ Kompeten by the pleno — exactly two certificates, the SK annex names exactly t
 third has none and reads why on their own page."""
 from __future__ import annotations
 
+import io
 import subprocess
 
 import pytest
@@ -109,3 +110,62 @@ def test_approved_participants_get_an_activation_link_never_a_password(app, db):
     assert response.status_code == 302
     again = client.post(f"/aktivasi/{link}", data={"new": "sandi-lain-123", "confirm": "sandi-lain-123"})
     assert again.status_code == 410 and "sudah dipakai" in again.get_data(as_text=True)
+
+
+def test_the_participant_is_offered_no_upload_on_the_apl02_step(app, db):
+    """APL.02 is a form: its "Aplikasi" and its "Rekaman" (D12 / D13) are both filled by the record,
+    so the participant's panel has no upload box, before or after submitting it."""
+    from portal.forms import services as step_forms
+    from portal.seeding.demo_assessment import form_answers
+
+    cast = Cast()
+    case = open_assessor_case("RCC", cast, 1)
+    drive(case, cast, until="apl02")
+    db.session.commit()
+    (budi,) = participants_of(case)
+    activate(activation_link(budi.person.user).rsplit("/", 1)[1], TEST_PASSWORD, TEST_PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    login(client, budi.person.user.username)
+    work = engine.open_work(case)[0]
+    page = client.get(f"/kasus/{case.number}").get_data(as_text=True)
+    assert "Asesmen mandiri (FR.APL.02)" in page
+    assert 'name="code"' not in page and 'value="D13"' not in page and "Unggah</button>" not in page
+    refused = client.post(f"/kasus/{case.number}/kerja/{work.id}/unggah", content_type="multipart/form-data",
+                          data={"code": "D13", "file": (io.BytesIO(b"%PDF-1.4 x %%EOF"), "apl02.pdf")})
+    assert refused.status_code == 422 and "dibuat dari formulir" in refused.get_data(as_text=True)
+
+    step_forms.submit(case, work, form_answers(case, work, {}), budi.person.user)
+    db.session.commit()
+    page = client.get(f"/kasus/{case.number}").get_data(as_text=True)
+    assert 'name="code"' not in page and "Kirim APL.02" in page
+    documents = engine.latest_documents(case)
+    assert {("D12", f"item:{budi.case_item_id}"), ("D13", f"item:{budi.case_item_id}")} <= set(documents)
+
+
+def test_the_activation_link_is_the_portals_one_expiring_single_use_token(app, db, monkeypatch):
+    """Participant activation uses the accounts area's signed tokens: it expires, dies once a
+    password is set, and a password-reset link is not an activation link."""
+    import time as time_module
+    from datetime import timedelta
+
+    from portal.accounts import passwords
+
+    cast = Cast()
+    case = open_assessor_case("ASKOM", cast, 1)
+    drive(case, cast, until="readiness")
+    (budi,) = participants_of(case)
+    client = app.test_client()
+    token = activation_link(budi.person.user).rsplit("/", 1)[1]
+    reset = passwords.make_token(budi.person.user)  # a reset link of the same account
+    assert client.get(f"/aktivasi/{reset}").status_code == 410
+    later = time_module.time() + timedelta(hours=passwords.ACTIVATION_HOURS, minutes=1).total_seconds()
+    with monkeypatch.context() as patched:
+        patched.setattr(passwords.time, "time", lambda: later)
+        expired = client.get(f"/aktivasi/{token}")
+        assert expired.status_code == 410 and "kedaluwarsa" in expired.get_data(as_text=True)
+    weak = client.post(f"/aktivasi/{token}", data={"new": "12345", "confirm": "12345"})
+    assert weak.status_code == 422 and "terlalu pendek" in weak.get_data(as_text=True)
+    assert client.post(f"/aktivasi/{token}", data={"new": TEST_PASSWORD, "confirm": TEST_PASSWORD}).status_code == 302
+    assert client.get(f"/aktivasi/{token}").status_code == 410  # spent
+    login(client, budi.person.user.username)

@@ -55,3 +55,24 @@ def test_a_step_for_an_unnamed_ma_reaches_the_staff_inbox_not_nowhere(app, db, l
     staff.post(f"/kasus/{case.number}/tugaskan", data={"slot": "spt_ma_pelatih", "user_id": ma.user.id})
     assert case.number in ma.get("/kotak-kerja").get_data(as_text=True)
     assert case.number not in staff.get("/kotak-kerja").get_data(as_text=True)
+
+
+def test_a_missing_or_wrong_ma_choice_answers_422_with_the_message_and_the_picker_kept(app, db, login_as):
+    cast = Cast()
+    case = open_assessor_case("RCC", cast, 1)
+    drive(case, cast, until="draft_approval")
+    db.session.commit()
+    staff = login_as("staf_sertifikasi")
+    url = f"/kasus/{case.number}/master-asesor"
+    for data, message in (({"slot": "spt_ma_penguji", "user_id": ""}, "Pilih Master Asesor yang ditugaskan."),
+                          ({"slot": "spt_ma_penguji", "user_id": cast.user("ma_pelatih").id},
+                           f"{cast.user('ma_pelatih').full_name} bukan MA Penguji."),
+                          ({"slot": "spt_lain", "user_id": cast.user("ma_penguji").id}, "Penugasan ini tidak dikenal.")):
+        for headers in ({}, {"HX-Request": "true", "HX-Target": "case-body"}):
+            refused = staff.post(url, data=data, headers=headers)
+            text = refused.get_data(as_text=True)
+            assert refused.status_code == 422 and "Location" not in refused.headers, data
+            assert message in text and "Tunjuk MA Penguji" in text and "Tunjuk MA Pelatih" in text
+            assert ("<html" in text) is not bool(headers)  # HTMX gets the case body to swap in
+    db.session.expire_all()
+    assert "spt_ma_penguji" not in (case.data or {}).get("assignees", {})

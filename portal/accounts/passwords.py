@@ -100,13 +100,18 @@ def make_token(user: User, purpose: str = "reset") -> str:
     return _serializer().dumps({"u": user.id, "f": _fingerprint(user), "p": purpose})
 
 
-def user_for_token(token: str) -> User | None:
-    """The user a still-valid, unused link belongs to, else None."""
+def user_for_token(token: str, *, purpose: str | None = None) -> User | None:
+    """The user a still-valid, unused link belongs to (of this purpose, when given), else None.
+
+    The one single-use, expiring link of the portal: password reset, account activation (a new
+    CLSP contact, a participant approved on D7 A — portal/assessment/activation.py)."""
     from portal.extensions import db
 
     try:
         data, signed_at = _serializer().loads(token, return_timestamp=True)
     except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or (purpose is not None and data.get("p") != purpose):
         return None
     hours = ACTIVATION_HOURS if data.get("p") == "activation" else RESET_HOURS
     if time.time() - signed_at.timestamp() > hours * 3600:

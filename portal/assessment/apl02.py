@@ -128,6 +128,11 @@ class AsesmenMandiri(StepForm):
         audit("assessment.apl02_submit", case, actor=actor, detail={"participant": participant.id})
         return record
 
+    def document_codes(self, step) -> tuple[str, ...]:
+        """The submitted APL.02 is both the decree's "Aplikasi" (D12 / D15) and its "Rekaman" (D13 / D16)
+        that the MA reviews: the rendered form fills both slots, and neither is an upload."""
+        return tuple(step.produces)
+
     def render(self, case, record: Apl02):
         return render_apl02(case, record, signer=record.participant.person.full_name, title="Asesi,")
 

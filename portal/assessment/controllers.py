@@ -9,8 +9,8 @@ from portal.accounts.services import AccountError
 from portal.assessment import activation, catalogue
 from portal.assessment.blueprint import bp
 from portal.assessment.models import SCHEME_KINDS, Scheme
-from portal.core.access import allow, public
-from portal.extensions import db
+from portal.core.access import AUTHENTICATED, allow, public
+from portal.extensions import db, htmx
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -72,7 +72,7 @@ def scheme(scheme_id: int):
 @public
 def activate(token: str):
     try:
-        found = activation.token_for(token)
+        found = activation.token_for(token)  # the account the link belongs to
     except activation.ActivationInvalid as exc:
         return render_template("assessment/activate.html", error=str(exc), invalid=True), 410
     if request.method == "POST":
@@ -98,9 +98,12 @@ def my_page():
 @bp.post("/kasus/<number>/master-asesor")
 @allow("staf_sertifikasi", "koor_sertifikasi", "koor_sdm", "admin")
 def name_ma(number: str):
+    """Name the MA for an SPT slot; a missing or wrong choice answers 422 with the case page (the
+    picker kept, the message above it), never a redirect that loses it."""
     from portal.accounts.models import User
     from portal.assessment.people import name_master_assessor
     from portal.cases import engine, services
+    from portal.cases.controllers import _render_case
 
     case = services.load_case_for(current_user, number)
     person = db.session.get(User, request.form.get("user_id", type=int) or 0)
@@ -110,8 +113,29 @@ def name_ma(number: str):
         name_master_assessor(case, request.form.get("slot", ""), person, current_user)
     except engine.CaseError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("cases.show", number=number)), 303
+        return _render_case(case, exc.message, 422 if exc.status == 400 else exc.status)
     db.session.commit()
+    if htmx:
+        return _render_case(case)
     flash(f"{person.full_name} ditugaskan.", "success")
     return redirect(url_for("cases.show", number=number))
+
+
+@bp.get("/kasus/<number>/apl01/bukti/<int:evidence_id>")
+@allow(AUTHENTICATED)
+def apl01_evidence(number: str, evidence_id: int):
+    """A basic-requirement PDF of an APL.01: for whoever may see that participant's APL.01 (D11)."""
+    from portal import storage
+    from portal.assessment.models import Apl01Evidence
+    from portal.cases import engine, services
+
+    case = services.load_case_for(current_user, number)
+    evidence = db.session.get(Apl01Evidence, evidence_id)
+    if evidence is None or evidence.file_key is None or evidence.apl01.participant.case_id != case.id:
+        abort(404)
+    participant = evidence.apl01.participant
+    version = engine.latest_documents(case).get(("D11", f"item:{participant.case_item_id}"))
+    own = participant.item.user_id == current_user.id
+    if not own and (version is None or not services.can_view_document(current_user, case, version)):
+        abort(404)
+    return storage.send_stored(evidence.file_key, "application/pdf", evidence.file_name, evidence.file_sha256)

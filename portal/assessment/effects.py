@@ -9,7 +9,7 @@ import secrets
 from sqlalchemy import select
 
 from portal.accounts.models import User, UserRole
-from portal.assessment.activation import activation_link
+from portal.assessment.activation import VALID_HOURS, activation_link
 from portal.assessment.request import participants_of
 from portal.cases.signals import on_effect
 from portal.cases.timeline import log
@@ -56,7 +56,7 @@ def create_accounts_for(case, actor) -> list[User]:
             queue_mail(user.email, f"Aktivasi akun Portal BNSP — {case.number}",
                        f"Yth. {user.full_name},\n\nPermohonan {case.number} ({case.title}) telah disetujui dan "
                        f"Anda terdaftar sebagai peserta. Buat kata sandi Anda sendiri melalui tautan berikut "
-                       f"(berlaku 7 hari, hanya sekali pakai):\n{activation_link(user)}\n\nNama pengguna: "
+                       f"(berlaku {VALID_HOURS // 24} hari, hanya sekali pakai):\n{activation_link(user)}\n\nNama pengguna: "
                        f"{user.username}\nDi portal Anda dapat melihat APL.01 dan mengisi asesmen mandiri "
                        f"APL.02.\n\nBNSP")
     db.session.flush()

@@ -20,6 +20,7 @@ class MyCase:
     documents: list[DocumentVersion] = field(default_factory=list)
     certificate: DocumentVersion | None = None
     returned: list[tuple[str, str]] = field(default_factory=list)  # APL.02 elements returned: (element, note)
+    returned_apl01: list[tuple[str, str]] = field(default_factory=list)  # APL.01 proofs found wanting
 
     @property
     def outcome(self) -> tuple[str, str | None]:
@@ -72,5 +73,11 @@ def my_cases(user) -> list[MyCase]:
         if record is not None and record.status == "dikembalikan":
             mine.returned = [(f"{a.element.unit.code} elemen {a.element.number} {a.element.title}", a.review_note or "")
                              for a in record.answers if a.review == "kembali"]
+        from portal.assessment.apl01 import apl01_of
+
+        apl01 = apl01_of(p)
+        if apl01 is not None and apl01.status == "dikembalikan":
+            mine.returned_apl01 = [(e.requirement, e.review_note or "") for e in apl01.evidence
+                                   if e.review == "tidak_memenuhi"]
         result.append(mine)
     return result

@@ -139,19 +139,6 @@ class Participant(db.Model):
         return PLENO.get(self.pleno or "", "belum diputuskan")
 
 
-class ActivationToken(db.Model):
-    """A single-use, expiring link with which a new participant sets their own password (hash only)."""
-
-    __tablename__ = "activation_token"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
 APL02_STATUS = {"diajukan": "Diajukan", "dikembalikan": "Dikembalikan untuk perbaikan", "diterima": "Diterima"}
 
 
@@ -192,3 +179,87 @@ class Apl02Answer(db.Model):
 
     apl02: Mapped[Apl02] = relationship(back_populates="answers")
     element: Mapped[SchemeElement] = relationship()
+
+
+APL01_STATUS = {"diajukan": "Diajukan", "dikembalikan": "Dikembalikan untuk perbaikan", "diterima": "Diterima",
+                "dikonfirmasi": "Dikonfirmasi peserta"}
+APL01_PURPOSES = {"sertifikasi": "Sertifikasi", "sertifikasi_ulang": "Sertifikasi Ulang",
+                  "pkt": "Pengakuan Kompetensi Terkini (PKT)", "rpl": "Rekognisi Pembelajaran Lampau (RPL)",
+                  "lainnya": "Lainnya"}
+EVIDENCE_REVIEWS = {"memenuhi": "Memenuhi", "tidak_memenuhi": "Tidak memenuhi"}
+
+
+class Apl01(db.Model):
+    """A participant's permohonan sertifikasi (FR.APL.01): Bagian 1 data pribadi and data pekerjaan
+    (their own copy, prefilled from the person record), Bagian 2 the purpose (the units come from the
+    scheme), Bagian 3 the basic requirements with their proof (Apl01Evidence) and the reviewer's check."""
+
+    __tablename__ = "apl01"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("assessment_participant.id", ondelete="CASCADE"),
+                                                unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="diajukan")
+    # Bagian 1: data pribadi
+    full_name: Mapped[str] = mapped_column(String(200))
+    nik: Mapped[str] = mapped_column(String(16))
+    birth_place: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    nationality: Mapped[str] = mapped_column(String(60), default="Indonesia")
+    address: Mapped[str] = mapped_column(Text, default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    phone_home: Mapped[str] = mapped_column(String(30), default="")
+    phone_office: Mapped[str] = mapped_column(String(30), default="")
+    phone_mobile: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    education: Mapped[str] = mapped_column(String(20), default="")
+    # Bagian 1: data pekerjaan
+    institution: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    office_address: Mapped[str] = mapped_column(Text, default="")
+    office_postal_code: Mapped[str] = mapped_column(String(10), default="")
+    office_phone: Mapped[str] = mapped_column(String(30), default="")
+    office_fax: Mapped[str] = mapped_column(String(30), default="")
+    office_email: Mapped[str] = mapped_column(String(254), default="")
+    # Bagian 2: tujuan asesmen (the scheme and its units are the participant's)
+    purpose: Mapped[str] = mapped_column(String(20))
+    purpose_other: Mapped[str] = mapped_column(String(200), default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewer_name: Mapped[str | None] = mapped_column(String(200))
+    recommendation: Mapped[str | None] = mapped_column(String(12))  # diterima | tidak
+
+    participant: Mapped[Participant] = relationship()
+    evidence: Mapped[list[Apl01Evidence]] = relationship(back_populates="apl01", order_by="Apl01Evidence.position",
+                                                         cascade="all, delete-orphan")
+
+    @property
+    def purpose_label(self) -> str:
+        label = APL01_PURPOSES.get(self.purpose, self.purpose)
+        return f"{label}: {self.purpose_other}" if self.purpose == "lainnya" and self.purpose_other else label
+
+
+class Apl01Evidence(db.Model):
+    """One basic requirement of Bagian 3: its proof (an uploaded PDF, or a fact recorded on the
+    request) and the reviewer's Memenuhi / Tidak memenuhi with a note."""
+
+    __tablename__ = "apl01_evidence"
+    __table_args__ = (UniqueConstraint("apl01_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apl01_id: Mapped[int] = mapped_column(ForeignKey("apl01.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    requirement: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str] = mapped_column(Text, default="")  # e.g. the registration number on the request
+    file_key: Mapped[str | None] = mapped_column(String(300))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    review: Mapped[str | None] = mapped_column(String(16))  # memenuhi | tidak_memenuhi
+    review_note: Mapped[str | None] = mapped_column(Text)
+
+    apl01: Mapped[Apl01] = relationship(back_populates="evidence")
+
+    @property
+    def review_label(self) -> str:
+        return EVIDENCE_REVIEWS.get(self.review or "", "belum dikaji")

@@ -34,23 +34,6 @@ def _unnamed_work_reaches_the_staff(case, work, **_) -> None:
         work.role_mask |= role_mask(flow.step("draft_approval").roles)
 
 
-@signals.document_stored.connect
-def _apl02_application_is_also_its_record(case, version, work=None, actor=None, **_) -> None:
-    """The submitted APL.02 is both the decree's "Aplikasi" (D12 / D15) and its "Rekaman" (D13 / D16)
-    that the MA reviews: the rendered form fills both slots."""
-    if not _is_assessor_flow(case) or work is None or version.step_key != "apl02":
-        return
-    from portal import storage
-    from portal.cases.access import flow_of
-    from portal.cases.documents import upload_document
-
-    step = flow_of(case).step("apl02")
-    if step.form == "apl02" and version.code == step.produces[0] and len(step.produces) > 1:
-        upload_document(case, step.produces[1], version.filename, storage.read_bytes(version.storage_key), actor,
-                        work=work, note="Rekaman asesmen mandiri (APL.02)", check=False,
-                        signature_box=version.signature_box)
-
-
 @signals.step_closed.connect
 def _apl02_validated_only_when_every_element_is_accepted(case, work, forward=False, **_) -> None:
     if not _is_assessor_flow(case) or not forward or work.step_key != "review_apl02":
@@ -62,3 +45,22 @@ def _apl02_validated_only_when_every_element_is_accepted(case, work, forward=Fal
     if record is not None and record.status != "diterima":
         raise CaseError("APL.02 ini belum diterima seluruhnya: simpan kajian dengan semua elemen “Sesuai”, atau "
                         "pilih “Kembalikan APL.02” dengan alasannya.", 422)
+
+
+@signals.step_closed.connect
+def _apl01_validated_only_when_every_requirement_is_met(case, work, forward=False, **_) -> None:
+    """ASKOM: the MA Pelatih validates an APL.01 only once every basic requirement is Memenuhi; a
+    return (with or without a saved review) reopens the APL.01 for the participant."""
+    if not _is_assessor_flow(case) or work.step_key != "review_apl01":
+        return
+    from portal.assessment.apl01 import apl01_of, participant_of
+    from portal.cases.errors import CaseError
+
+    record = apl01_of(participant_of(work))
+    if record is None:
+        return
+    if forward and record.status != "diterima":
+        raise CaseError("APL.01 ini belum diterima: simpan kajian dengan semua bukti “Memenuhi”, atau pilih "
+                        "“Kembalikan APL.01” dengan alasannya.", 422)
+    if not forward and work.action_key and record.status == "diajukan":
+        record.status = "dikembalikan"

@@ -108,7 +108,7 @@ def _case_context(case, error: str | None = None, forms: dict | None = None):
         legend=legend(flow), candidates=services.candidates_for, items={i.id: i for i in case.items},
         due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
         draftable=lambda code: can_generate(case, code), step_forms=filled,
-        form_codes={step.produces[0] for _, step, _ in mine if step.form},
+        form_codes={code for _, step, _ in mine if step.form for code in form_for(step).document_codes(step)},
         may_assign=lambda slot: assignment_rules.may_assign(case, slot, current_user),
     )
 
@@ -168,7 +168,7 @@ def upload(number: str, work_id: int):
     if upload_file is None or not upload_file.filename:
         return _render_case(case, "Pilih berkas PDF yang akan diunggah.", 422)
     step = get_flow(case.flow_code).step(work.step_key)
-    if step.form and code == form_for(step).document_code(step):
+    if step.form and code in form_for(step).document_codes(step):
         return _render_case(case, f"{code} dibuat dari formulir {form_for(step).title}; isi formulirnya.", 422)
     data = upload_file.read(uploads.max_bytes() + 1)
     return _perform(case, lambda: engine.upload_document(case, code, upload_file.filename, data, current_user,

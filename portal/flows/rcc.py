@@ -52,7 +52,7 @@ RCC = Flow(
         doc("D10", "Daftar peserta yang direkomendasi untuk sertifikasi asesor kompetensi oleh MA Penguji",
             DocKind.FORM_RECORD, label="Daftar peserta yang direkomendasi", seen_by=("assigned",)),
         doc("D11", "Rekaman permohonan Sertifikasi asesor kompetensi (APL.01.RCC)",
-            label="APL.01", seen_by=("participant", "applicant", "assigned")),
+            DocKind.FORM_RECORD, label="APL.01", seen_by=("participant", "applicant", "assigned")),
         doc("D12", "Aplikasi Asesmen Mandiri (APL.02.RCC)",
             DocKind.FORM_RECORD, label="APL.02", seen_by=("participant", "assigned")),
         doc("D13", "Rekaman Asesmen Mandiri (APL.02.RCC)",
@@ -102,8 +102,10 @@ RCC = Flow(
             produces=("D10",), form="rekomendasi",
             transitions=(advance("apl01", "Kirim daftar"),),
         ),
+        # APL.01.RCC is the request as approved: after D7 A the participant reads it (read-only, as D7 A
+        # says) and confirms it; form "apl01" renders it into D11.
         Step(
-            key="apl01", title="Rekaman permohonan (APL.01.RCC)",
+            form="apl01", key="apl01", title="Rekaman permohonan (APL.01.RCC)",
             roles=("peserta",), lane="Peserta", per="participant",
             produces=("D11",),
             transitions=(advance("apl02", "Konfirmasi APL.01"),),

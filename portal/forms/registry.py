@@ -20,7 +20,8 @@ from portal.forms.base import PortalForm
 COMPONENT_MODULES: tuple[str, ...] = ("portal.correspondence.disposition", "portal.licensing.apresiasi",
                                       "portal.licensing.checklist_forms", "portal.licensing.lks",
                                       "portal.licensing.pleno", "portal.assessment.decisions",
-                                      "portal.assessment.results", "portal.assessment.apl02")
+                                      "portal.assessment.results", "portal.assessment.apl02",
+                                      "portal.assessment.apl01", "portal.assessment.apl01_review")
 
 
 class StepForm:
@@ -67,6 +68,11 @@ class StepForm:
     def document_code(self, step) -> str:
         """The slot the rendered record fills: the step's first `produces` code."""
         return step.produces[0]
+
+    def document_codes(self, step) -> tuple[str, ...]:
+        """Every slot the rendered record fills (a record that is both the decree's "Aplikasi" and
+        its "Rekaman" fills two); none of them is offered for upload at the step."""
+        return (self.document_code(step),)
 
 
 FORMS: dict[str, StepForm] = {}

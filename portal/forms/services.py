@@ -65,10 +65,12 @@ def store(component: StepForm, case: Case, work: WorkItem, form: PortalForm, act
     record = component.submit(case, work, form, actor, now)
     rendered = component.render(case, record)
     box = rendered.signature_box
-    code = component.document_code(engine.flow_of(case).step(work.step_key))
-    version = engine.upload_document(case, code, component.filename(case, record), rendered.data, actor,
-                                     work=work, note=f"Dari formulir {component.title}", check=False,
-                                     signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2])
+    version = None
+    for code in component.document_codes(engine.flow_of(case).step(work.step_key)):
+        filed = engine.upload_document(case, code, component.filename(case, record), rendered.data, actor,
+                                       work=work, note=f"Dari formulir {component.title}", check=False,
+                                       signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2])
+        version = version or filed
     db.session.execute(delete(StepFormDraft).where(StepFormDraft.work_item_id == work.id))
     return Submitted(record, version)
 

@@ -2,9 +2,10 @@
 assessment step forms, submitted through the real step-form services."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from portal.assessment.people import make_nik
 from portal.assessment.request import ParticipantRow, participants_of
@@ -88,9 +89,59 @@ def form_answers(case, work, verdicts: dict) -> MultiDict:
                 data.add(f"catatan_{element.id}", "")
         if form == "kaji_apl02":
             data.add("recommendation", "lanjut")
+    if form in ("apl01", "kaji_apl01"):
+        _apl01_answers(case, work, form, data)
     if form == "pleno":
         body = "Panitia Teknis" if case.flow_code == "RCC" else "Komisi Teknis"
         data.add("place", "Ruang Rapat Pleno BNSP, Jakarta")
         data.add("attendance", f"Dr. Hendra Wijaya — Ketua {body}\nIr. Ratna Sari, M.T. — Anggota\n"
                                "Drs. Bambang Sutrisno — Anggota")
     return data
+
+
+def _apl01_answers(case, work, form: str, data: MultiDict) -> None:
+    """FR.APL.01: in ASKOM the participant's data and one PDF per basic requirement; in RCC (read-only
+    after D7 A) the statement that they read it; the MA Pelatih finds every requirement met."""
+    from portal.assessment.apl01 import BASIC_REQUIREMENTS, apl01_of, participant_of, read_only_for_participant
+
+    participant = participant_of(work)
+    if form == "kaji_apl01":
+        for e in apl01_of(participant).evidence:
+            data.add(f"kaji_{e.position}", "memenuhi")
+            data.add(f"catatan_{e.position}", "")
+        data.add("recommendation", "diterima")
+        return
+    if read_only_for_participant(case):
+        data.add("statement", "y")
+        return
+    p = participant.person
+    for name, value in (("full_name", p.full_name), ("birth_place", p.birth_place),
+                        ("birth_date", p.birth_date.isoformat()), ("sex", p.sex), ("nationality", "Indonesia"),
+                        ("address", f"Jl. Merdeka No. {participant.row + 10}, {p.birth_place}"),
+                        ("postal_code", "40115"), ("phone_mobile", p.phone), ("email", p.email),
+                        ("education", "s1"), ("institution", p.institution), ("position", "Instruktur"),
+                        ("office_address", f"Kampus {p.institution}"), ("purpose", "sertifikasi")):
+        data.add(name, value)
+    for position, requirement in enumerate(BASIC_REQUIREMENTS, start=1):
+        data.add(f"bukti_{position}", FileStorage(io.BytesIO(evidence_pdf()), filename=f"bukti-{position}.pdf",
+                                                  content_type="application/pdf"))
+
+
+_EVIDENCE: list[bytes] = []
+
+
+def evidence_pdf() -> bytes:
+    """A one-page blank PDF standing in for a scanned certificate or diploma."""
+    if not _EVIDENCE:
+        from pyhanko.pdf_utils import generic
+        from pyhanko.pdf_utils.writer import PdfFileWriter
+
+        writer = PdfFileWriter()
+        writer.insert_page(generic.DictionaryObject({
+            generic.NameObject("/Type"): generic.NameObject("/Page"),
+            generic.NameObject("/MediaBox"): generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)]),
+        }))
+        out = io.BytesIO()
+        writer.write(out)
+        _EVIDENCE.append(out.getvalue())
+    return _EVIDENCE[0]
