@@ -1,7 +1,7 @@
 """APL.01 permohonan sertifikasi and its basic requirements
 
 Revision ID: 900027da0e00
-Revises: e7b4c2d91f05
+Revises: b3f9d2a61c07
 Create Date: 2026-11-30 13:35:43.394733
 
 """
@@ -13,7 +13,7 @@ import portal.core.types
 
 # revision identifiers, used by Alembic.
 revision = '900027da0e00'
-down_revision = 'e7b4c2d91f05'
+down_revision = 'b3f9d2a61c07'
 branch_labels = None
 depends_on = None
 
