@@ -122,9 +122,14 @@ class PageProblems:
 
     def collected(self) -> list[str]:
         problems = list(self._other)
+        # An autosave cancelled on purpose by the form's submission (hx-sync="closest form:abort"):
+        # htmx logs the abort and the request's end as errors; the page is not broken by it.
+        aborts = sum(text.startswith("htmx:sendAbort") for text, _url in self._console)
         for text, url in self._console:
             # Chromium logs every 4xx/5xx answer as a console error; see _on_response.
             if text.startswith(FAILED_LOAD) and url in self._answered:
+                continue
+            if text.startswith("htmx:sendAbort") or (aborts and text.startswith("htmx:afterRequest")):
                 continue
             problems.append(f"console error: {text} ({url})")
         problems += [f"server error: {e}" for e in self.server.errors[self._server_errors_seen:]]
