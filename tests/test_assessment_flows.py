@@ -9,6 +9,7 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal import storage
 from portal.assessment.activation import activate, activation_link
 from portal.assessment.request import participants_of
@@ -141,6 +142,20 @@ def test_the_participant_is_offered_no_upload_on_the_apl02_step(app, db):
     assert 'name="code"' not in page and "Kirim APL.02" in page
     documents = engine.latest_documents(case)
     assert {("D12", f"item:{budi.case_item_id}"), ("D13", f"item:{budi.case_item_id}")} <= set(documents)
+
+    # The Master Asesor reviewing it is not offered a file in place of the record either.
+    engine.act(case, work.id, "submit", budi.person.user)
+    db.session.commit()
+    review = engine.open_work(case)[0]
+    assert review.step_key == "review_apl02"
+    ma = db.session.get(User, review.assignee_id)
+    ma_client = app.test_client()
+    login(ma_client, ma.username)
+    page = ma_client.get(f"/kasus/{case.number}").get_data(as_text=True)
+    assert 'value="D13"' not in page and 'value="D12"' not in page
+    refused = ma_client.post(f"/kasus/{case.number}/kerja/{review.id}/unggah", content_type="multipart/form-data",
+                             data={"code": "D13", "file": (io.BytesIO(b"%PDF-1.4 x %%EOF"), "apl02.pdf")})
+    assert refused.status_code == 422 and "bukan berkas unggahan" in refused.get_data(as_text=True)
 
 
 def test_the_activation_link_is_the_portals_one_expiring_single_use_token(app, db, monkeypatch):

@@ -15,6 +15,7 @@ from portal.cases.drafts import can_generate
 from portal.cases.models import DocumentVersion, WorkItem
 from portal.core.access import AUTHENTICATED, allow
 from portal.extensions import db, htmx
+from portal.flows.definition import DocKind
 from portal.flows.diagram import legend, render_flow_svg
 from portal.forms import services as step_forms
 from portal.forms.base import FormInvalid
@@ -108,9 +109,15 @@ def _case_context(case, error: str | None = None, forms: dict | None = None):
         legend=legend(flow), candidates=services.candidates_for, items={i.id: i for i in case.items},
         due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
         draftable=lambda code: can_generate(case, code), step_forms=filled,
-        form_codes={code for _, step, _ in mine if step.form for code in form_for(step).document_codes(step)},
+        form_codes={code for _, step, _ in mine if step.form for code in form_for(step).document_codes(step)}
+        | _record_codes(flow),
         may_assign=lambda slot: assignment_rules.may_assign(case, slot, current_user),
     )
+
+
+def _record_codes(flow) -> set[str]:
+    """Documents declared as form records: rendered from their form, never uploaded in their place."""
+    return {document.code for document in flow.documents if document.kind == DocKind.FORM_RECORD}
 
 
 def _due_info(open_work):
@@ -167,9 +174,12 @@ def upload(number: str, work_id: int):
     code = request.form.get("code", "")
     if upload_file is None or not upload_file.filename:
         return _render_case(case, "Pilih berkas PDF yang akan diunggah.", 422)
-    step = get_flow(case.flow_code).step(work.step_key)
+    flow = get_flow(case.flow_code)
+    step = flow.step(work.step_key)
     if step.form and code in form_for(step).document_codes(step):
         return _render_case(case, f"{code} dibuat dari formulir {form_for(step).title}; isi formulirnya.", 422)
+    if code in _record_codes(flow):
+        return _render_case(case, f"{code} adalah rekaman yang dibuat dari formulirnya, bukan berkas unggahan.", 422)
     data = upload_file.read(uploads.max_bytes() + 1)
     return _perform(case, lambda: engine.upload_document(case, code, upload_file.filename, data, current_user,
                                                          work=work, note=request.form.get("note")),
