@@ -76,7 +76,7 @@ def _edit_form(client, case, work, code="D5 A") -> dict:
     return dict(editable_draft(case, work, code).values)
 
 
-def test_case_screen_offers_the_edit_and_an_edit_becomes_the_next_version(app, drafting):
+def test_case_screen_offers_the_edit_and_an_edit_becomes_the_next_version(app, drafting, tmp_path):
     case, work, cast, client = drafting
     page = client.get(f"/kasus/{case.number}").get_data(as_text=True)
     for code in ("D5 A", "D6 A", "D6 B"):
@@ -102,6 +102,7 @@ def test_case_screen_offers_the_edit_and_an_edit_becomes_the_next_version(app, d
     edited = _latest(case)
     assert edited.version == 2 and edited.note.startswith("Draf diubah: Tanggal surat, Hal, Isi surat")
     assert edited.number_boxes and edited.signature_box  # signing still writes the number and the stamp
+    (tmp_path / "draf-diubah.pdf").write_bytes(storage.read_bytes(edited.storage_key))  # kept to look at
     text = _text(edited)
     assert HAL in text and PARAGRAPH in text and format_date_id(tomorrow) in text
     assert "……/BNSP/DL.02.00/" in text  # the number waits for the signature
