@@ -160,6 +160,17 @@ def test_the_number_written_at_signing_stands_where_the_placeholder_was(app, db,
     assert request.number in found
 
 
+def test_signed_sk_carries_its_number_centred_under_its_title(app, db, root_cert, tmp_path):
+    from tests.test_number_centring import centre_of, lines_with_centres
+
+    request = _signed("RCC", "D22")
+    assert request.state == "ditandatangani", request.error
+    lines = lines_with_centres(storage.read_bytes(request.signed_version.storage_key), tmp_path)
+    line = next(text for text in lines if request.number in text)
+    assert line == f"NOMOR {request.number}"
+    assert abs(lines[line] - centre_of(lines, "KEPUTUSAN KETUA")) < 1, (lines[line], centre_of(lines, "KEPUTUSAN KETUA"))
+
+
 def test_failed_signature_records_the_number_void_and_the_retry_takes_the_next(app, db, root_cert):
     cast = Cast()
     from tests.assessment_data import open_assessor_case
