@@ -131,6 +131,9 @@ def test_signed_document_carries_its_number_inside_the_signature(app, db, root_c
     text = _pdftotext(path)
     assert text.count(number) >= places, (number, text[:600])
     assert "……" not in text  # the placeholder's glyphs left the page: copied text reads the number only
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    title = next(line for line in info.splitlines() if line.startswith("Title:"))
+    assert number in title and "…" not in title, title  # the document's title names it too
     # The placeholder is covered (what a reader sees); the verification page shows the same number.
     assert number in client.get(f"/v/{request.public_id}").get_data(as_text=True)
     # The QR's signed payload carries it too.

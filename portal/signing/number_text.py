@@ -127,6 +127,41 @@ def write_number(data: bytes, boxes: list[dict], number: str) -> bytes:
         resources = generic.DictionaryObject({generic.NameObject("/Font"): generic.DictionaryObject(
             {generic.NameObject(name): engine.as_resource() for name, engine in used.items()})})
         writer.add_stream_to_page(page_index, writer.add_object(stream), resources=resources)
+    _title_with_number(writer, number)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# The placeholder in a document's title: the run of non-space text holding the dots ("KEP.……/BNSP/XI/2026");
+# the templates put the number last ("<Hal> — <nomor>"), after anything a drafter typed.
+_TITLE_PLACEHOLDER = re.compile(r"\S*……\S*")
+
+
+def _title_with_number(writer, number: str) -> None:
+    """The document's Title names the number instead of its placeholder, in the Info dictionary and
+    the XMP metadata alike (PDF/A wants both to say the same; the signature's update keeps both)."""
+    from xml.sax.saxutils import escape
+
+    info_ref = writer.trailer.raw_get("/Info") if "/Info" in writer.trailer else None
+    info = info_ref.get_object() if info_ref is not None else None
+    if info is None or "/Title" not in info or "/Metadata" not in writer.root:
+        return
+    title = str(info["/Title"])
+    found = list(_TITLE_PLACEHOLDER.finditer(title))
+    titled = title[:found[-1].start()] + number + title[found[-1].end():] if found else title
+    metadata_ref = writer.root.raw_get("/Metadata")
+    metadata = metadata_ref.get_object()
+    xmp = metadata.data
+    old, new = escape(title).encode(), escape(titled).encode()
+    if titled == title or xmp.count(old) != 1:
+        return  # nothing to name, or an XMP this code does not know: both left as they agree
+    info["/Title"] = generic.TextStringObject(titled)
+    if isinstance(info_ref, generic.IndirectObject):
+        writer.mark_update(info_ref)
+    else:
+        writer.update_container(info)
+    metadata._data, metadata._encoded_data = xmp.replace(old, new), None
+    if hasattr(metadata, "_xmp"):
+        metadata._xmp = None  # parsed again from the new bytes if anyone asks
+    writer.mark_update(metadata_ref)
