@@ -132,6 +132,9 @@ def test_signed_document_carries_its_number_inside_the_signature(app, db, root_c
     text = _pdftotext(path)
     assert text.count(number) >= places, (number, text[:600])
     assert "……" not in text  # the placeholder's glyphs left the page: copied text reads the number only
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    title = next(line for line in info.splitlines() if line.startswith("Title:"))
+    assert number in title and "…" not in title, title  # the document's title names it too
     # The placeholder is covered (what a reader sees); the verification page shows the same number.
     assert number in client.get(f"/v/{request.public_id}").get_data(as_text=True)
     # The QR's signed payload carries it too.
@@ -159,6 +162,17 @@ def test_the_number_written_at_signing_stands_where_the_placeholder_was(app, db,
                             "-W", str(int(x2 - x1) + 60), "-H", str(int(y2 - y1) + 2), str(path), "-"],
                            capture_output=True, text=True, check=True).stdout
     assert request.number in found
+
+
+def test_signed_sk_carries_its_number_centred_under_its_title(app, db, root_cert, tmp_path):
+    from tests.test_number_centring import centre_of, lines_with_centres
+
+    request = _signed("RCC", "D22")
+    assert request.state == "ditandatangani", request.error
+    lines = lines_with_centres(storage.read_bytes(request.signed_version.storage_key), tmp_path)
+    line = next(text for text in lines if request.number in text)
+    assert line == f"NOMOR {request.number}"
+    assert abs(lines[line] - centre_of(lines, "KEPUTUSAN KETUA")) < 1, (lines[line], centre_of(lines, "KEPUTUSAN KETUA"))
 
 
 def test_failed_signature_records_the_number_void_and_the_retry_takes_the_next(app, db, root_cert):

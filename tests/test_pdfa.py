@@ -65,3 +65,46 @@ def test_generated_document_is_pdfa_2b_before_and_after_signing(kind, signer, tm
     assert widgets, "the signature has a visible widget"
     flags = int(widgets[0]["/F"])
     assert flags & PRINT and not flags & (HIDDEN | INVISIBLE | NO_VIEW | TOGGLE_NO_VIEW)
+
+
+def _titles(reader: PdfFileReader) -> tuple[str, str]:
+    """The Title of the Info dictionary and the XMP dc:title, which PDF/A wants to agree."""
+    info = str(reader.trailer_view["/Info"].get_object()["/Title"])
+    found = re.search(r"<dc:title[^>]*>\s*<rdf:Alt>\s*<rdf:li[^>]*>([^<]*)</rdf:li>", _xmp(reader))
+    return info, found.group(1) if found else ""
+
+
+@pytest.mark.parametrize("kind, field, placeholder, number", [
+    ("sk", "nomor", "KEP.……/BNSP/XI/2026", "KEP.7/BNSP/XI/2026"),
+    ("letter", "nomor", "……/BNSP/DL.02.00/XI/2026", "15/BNSP/DL.02.00/XI/2026"),
+    ("certificate", "nomor_sertifikat", "BNSP-LSP-……-ID", "BNSP-LSP-0042-ID"),
+])
+def test_signed_document_title_names_its_number_not_the_placeholder(kind, field, placeholder, number, signer,
+                                                                     tmp_path):
+    import dataclasses
+
+    pdf = render_pdf(kind, dataclasses.replace(sample_context(kind), **{field: placeholder}))
+    assert placeholder in _titles(PdfFileReader(BytesIO(pdf.data)))[0]  # the draft says what it is: a draft
+    box = pdf.signature_box
+    signed = sign_pdf(pdf.data, signer, SignRequest(
+        verify_url="https://portal.bnsp.test/v/uji", page_index=box.page_index, box=box.box,
+        signer_name="Kunjung Masehat", number=number, number_boxes=tuple(pdf.number_boxes_json)))
+    assert signed.data.startswith(pdf.data)
+    reader = _assert_pdfa_2b(signed.data, tmp_path)
+    info, xmp = _titles(reader)
+    assert info == xmp and number in info and "…" not in info, (info, xmp)
+    path = tmp_path / "bertanda-tangan.pdf"
+    path.write_bytes(signed.data)
+    pdfinfo = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert f"Title:           {info}" in pdfinfo
+
+
+def test_only_the_number_placeholder_of_the_title_is_replaced():
+    import dataclasses
+
+    from portal.signing.number_text import write_number
+
+    hal = "Undangan …… rapat koordinasi"  # dots a drafter typed stay as typed
+    pdf = render_pdf("letter", dataclasses.replace(sample_context("letter"), hal=hal, nomor="……/BNSP/DL.02.00/XI/2026"))
+    info, xmp = _titles(PdfFileReader(BytesIO(write_number(pdf.data, pdf.number_boxes_json, "15/BNSP/DL.02.00/XI/2026"))))
+    assert info == xmp == f"{hal} — 15/BNSP/DL.02.00/XI/2026"

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from portal.cases import controllers  # noqa: E402,F401
+from portal.cases import controllers, draft_views  # noqa: E402,F401

@@ -8,7 +8,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from portal import storage, uploads
 from portal.accounts.models import User
-from portal.cases import assignment_rules, engine, services
+from portal.cases import assignment_rules, draft_edits, engine, services
 from portal.cases import inbox as inbox_service
 from portal.cases.blueprint import bp
 from portal.cases.drafts import can_generate
@@ -109,6 +109,7 @@ def _case_context(case, error: str | None = None, forms: dict | None = None):
         legend=legend(flow), candidates=services.candidates_for, items={i.id: i for i in case.items},
         due_info=_due_info(open_work), is_internal_user=services.is_internal(current_user),
         draftable=lambda code: can_generate(case, code), step_forms=filled,
+        editable_drafts=lambda work: draft_edits.drafts_user_may_edit(current_user, case, work, documents),
         form_codes={code for _, step, _ in mine if step.form for code in form_for(step).document_codes(step)}
         | _record_codes(flow),
         may_assign=lambda slot: assignment_rules.may_assign(case, slot, current_user),

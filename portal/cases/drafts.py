@@ -230,6 +230,7 @@ def can_generate(case: Case, code: str) -> bool:
 def generate_draft(case: Case, work, code: str, actor):
     """Render the draft of `code` for this case and store it as the slot's next version."""
     from portal.cases.documents import upload_document
+    from portal.cases.draft_edits import remember
     from portal.cases.errors import CaseError
     from portal.documents.pdf import render_pdf
 
@@ -239,7 +240,9 @@ def generate_draft(case: Case, work, code: str, actor):
     kind, context = builder(case)
     rendered = render_pdf(kind, context)
     box = rendered.signature_box
-    return upload_document(case, code, f"draf-{code.replace(' ', '')}-{case.number}.pdf", rendered.data, actor,
-                           work=work, note="Draf dibuat dari templat resmi", check=False,
-                           signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2],
-                           number_boxes=rendered.number_boxes_json)
+    version = upload_document(case, code, f"draf-{code.replace(' ', '')}-{case.number}.pdf", rendered.data, actor,
+                              work=work, note="Draf dibuat dari templat resmi", check=False,
+                              signature_box=[box.page_index, box.x1, box.y1, box.x2, box.y2],
+                              number_boxes=rendered.number_boxes_json)
+    remember(case, version, kind, context)  # the drafter may change it later (portal.cases.draft_edits)
+    return version

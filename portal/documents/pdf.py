@@ -71,11 +71,38 @@ class NumberBox:
     # Where WeasyPrint set the placeholder's text (CSS px from the top-left, as in its content
     # stream's text matrix), so signing can take the placeholder's glyphs out.
     text_origin: tuple[float, float] | None = None
+    # A placeholder on a centred line ("NOMOR KEP.……/BNSP/…" under the SK's title): the line's
+    # centre (points) and its other text runs, so signing sets the whole line again, centred,
+    # instead of a number narrower than its placeholder leaving the line off-centre.
+    align: str = "left"
+    centre: float | None = None
+    line: tuple[LineRun, ...] = ()
 
     def as_json(self) -> dict:
-        return {"page": self.page_index, "box": [self.x1, self.y1, self.x2, self.y2], "baseline": self.baseline,
+        data = {"page": self.page_index, "box": [self.x1, self.y1, self.x2, self.y2], "baseline": self.baseline,
                 "size": self.font_size, "bold": self.bold, "spacing": self.letter_spacing,
                 "origin": list(self.text_origin) if self.text_origin else None}
+        if self.align == "center":
+            data.update(align="center", centre=self.centre, line=[run.as_json() for run in self.line])
+        return data
+
+
+@dataclass(frozen=True)
+class LineRun:
+    """Text beside a centred number placeholder on its line (e.g. "NOMOR "), as WeasyPrint set it."""
+
+    text: str
+    before: bool  # stands before the number (else after it)
+    x1: float  # points
+    x2: float
+    font_size: float
+    bold: bool
+    letter_spacing: float
+    text_origin: tuple[float, float]  # CSS px, as in the content stream
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "before": self.before, "x": [self.x1, self.x2], "size": self.font_size,
+                "bold": self.bold, "spacing": self.letter_spacing, "origin": list(self.text_origin)}
 
 
 @dataclass(frozen=True)
@@ -336,6 +363,8 @@ def _number_boxes(document) -> tuple[NumberBox, ...]:
             if anchor and anchor.startswith(NUMBER_ANCHOR + "-") and anchor not in seen:
                 seen.add(anchor)
                 number_box = _box_of(box, index, height)
+                if number_box is not None:
+                    number_box = _centred(number_box, box, page._page_box)
             elif isinstance(box, wp.MarginBox) and box.at_keyword == "@bottom-left":
                 number_box = _box_of(box, index, height, text_only=True)
             else:
@@ -365,3 +394,47 @@ def _box_of(box, page_index: int, page_height: float, text_only: bool = False) -
         letter_spacing=round(spacing * PT_PER_CSS_PX, 2) if isinstance(spacing, (int, float)) else 0.0,
         text_origin=(round(text.position_x, 6), round(text.position_y + text.baseline, 6)),
     )
+
+
+# Faces signing can set the number in (portal.signing.number_text): the documents' own sans.
+_WRITABLE_FAMILY = "BNSP Sans"
+
+
+def _writable(text_box) -> bool:
+    style = text_box.style
+    return style["font_family"][0] == _WRITABLE_FAMILY and style["font_style"] == "normal"
+
+
+def _centred(number_box: NumberBox, anchor_box, page_box) -> NumberBox:
+    """Record the line's centre and its other runs when the placeholder stands on a centred line
+    whose text signing can set again (one face, one line); otherwise the box as it is."""
+    import dataclasses
+
+    from weasyprint.formatting_structure import boxes as wp
+
+    line = next((b for b in page_box.descendants() if isinstance(b, wp.LineBox)
+                 and any(d is anchor_box for d in b.descendants())), None)
+    if line is None or line.style["text_align_all"] != "center":
+        return number_box
+    inside = {id(d) for d in anchor_box.descendants()}
+    texts = [b for b in line.descendants() if isinstance(b, wp.TextBox) and b.text]
+    own = [t for t in texts if id(t) in inside]
+    if len(own) != 1 or not all(_writable(t) for t in texts):
+        return number_box
+    runs, before = [], True
+    for text in texts:
+        if text is own[0]:
+            before = False
+            continue
+        spacing = text.style["letter_spacing"]
+        runs.append(LineRun(
+            text=text.text, before=before,
+            x1=round(text.position_x * PT_PER_CSS_PX, 2),
+            x2=round((text.position_x + text.width) * PT_PER_CSS_PX, 2),
+            font_size=round(text.style["font_size"] * PT_PER_CSS_PX, 2), bold=text.style["font_weight"] >= 600,
+            letter_spacing=round(spacing * PT_PER_CSS_PX, 2) if isinstance(spacing, (int, float)) else 0.0,
+            text_origin=(round(text.position_x, 6), round(text.position_y + text.baseline, 6))))
+    left = texts[0].position_x
+    right = texts[-1].position_x + texts[-1].width
+    return dataclasses.replace(number_box, align="center", centre=round((left + right) / 2 * PT_PER_CSS_PX, 2),
+                               line=tuple(runs))

@@ -58,6 +58,21 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _centred(box: dict) -> bool:
+    return box.get("align") == "center" and box.get("centre") is not None
+
+
+def _runs(box: dict, number: str) -> list[tuple[str, bool, float, float]]:
+    """(text, bold, size, letter spacing) of what is written at this box, in reading order: the
+    number, and for a centred line the text around it too."""
+    own = (number, bool(box.get("bold")), float(box["size"]), float(box.get("spacing") or 0))
+    if not _centred(box):
+        return [own]
+    around = [(run["text"], bool(run["bold"]), float(run["size"]), float(run.get("spacing") or 0), run["before"])
+              for run in box["line"]]
+    return [r[:4] for r in around if r[4]] + [own] + [r[:4] for r in around if not r[4]]
+
+
 def write_number(data: bytes, boxes: list[dict], number: str) -> bytes:
     """``data`` with ``number`` written over every placeholder in ``boxes`` (as stored)."""
     if not boxes or not number:
@@ -79,17 +94,31 @@ def write_number(data: bytes, boxes: list[dict], number: str) -> bytes:
     for box in boxes:
         by_page[int(box["page"])].append(box)
     for page_index, page_boxes in sorted(by_page.items()):
-        _drop_placeholders(writer, page_index, [tuple(box["origin"]) for box in page_boxes if box.get("origin")])
+        origins = [tuple(box["origin"]) for box in page_boxes if box.get("origin")]
+        origins += [tuple(run["origin"]) for box in page_boxes if _centred(box) for run in box["line"]]
+        _drop_placeholders(writer, page_index, origins)
         ops, used = [], {}
         for box in page_boxes:
             x1, y1, x2, y2 = (float(v) for v in box["box"])
-            name, engine = font(bool(box.get("bold")), page_index)
-            used[name] = engine
-            shaped = engine.shape(number)
-            ops.append(
-                f"1 g {_fmt(x1 - _PAD)} {_fmt(y1 - _PAD)} {_fmt(x2 - x1 + 2 * _PAD)} {_fmt(y2 - y1 + 2 * _PAD)} re f "
-                f"0 g BT {name} {_fmt(float(box['size']))} Tf {_fmt(float(box.get('spacing') or 0))} Tc "
-                f"{_fmt(x1)} {_fmt(float(box['baseline']))} Td ".encode() + shaped.graphics_ops + b" ET")
+            runs = _runs(box, number)
+            if _centred(box):
+                # The whole line is set again around its centre: white over all of it, then its runs.
+                x1 = min([x1, *(float(run["x"][0]) for run in box["line"])])
+                x2 = max([x2, *(float(run["x"][1]) for run in box["line"])])
+            shaped = []
+            for text, bold, size, spacing in runs:
+                name, engine = font(bold, page_index)
+                used[name] = engine
+                result = engine.shape(text)
+                shaped.append((name, size, spacing, result, result.x_advance * size + spacing * len(text)))
+            x = float(box["centre"]) - sum(s[4] for s in shaped) / 2 if _centred(box) else x1
+            op = f"1 g {_fmt(x1 - _PAD)} {_fmt(y1 - _PAD)} {_fmt(x2 - x1 + 2 * _PAD)} {_fmt(y2 - y1 + 2 * _PAD)} re f 0 g"
+            parts = [op.encode()]
+            for name, size, spacing, result, width in shaped:
+                parts.append(f"BT {name} {_fmt(size)} Tf {_fmt(spacing)} Tc {_fmt(x)} {_fmt(float(box['baseline']))} Td "
+                             .encode() + result.graphics_ops + b" ET")
+                x += width
+            ops.append(b" ".join(parts))
         # The page's own streams may leave a transformed graphics state behind: wrap them in q/Q.
         writer.add_stream_to_page(page_index, writer.add_object(generic.StreamObject(stream_data=b"q\n")),
                                   prepend=True)
@@ -98,6 +127,41 @@ def write_number(data: bytes, boxes: list[dict], number: str) -> bytes:
         resources = generic.DictionaryObject({generic.NameObject("/Font"): generic.DictionaryObject(
             {generic.NameObject(name): engine.as_resource() for name, engine in used.items()})})
         writer.add_stream_to_page(page_index, writer.add_object(stream), resources=resources)
+    _title_with_number(writer, number)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# The placeholder in a document's title: the run of non-space text holding the dots ("KEP.……/BNSP/XI/2026");
+# the templates put the number last ("<Hal> — <nomor>"), after anything a drafter typed.
+_TITLE_PLACEHOLDER = re.compile(r"\S*……\S*")
+
+
+def _title_with_number(writer, number: str) -> None:
+    """The document's Title names the number instead of its placeholder, in the Info dictionary and
+    the XMP metadata alike (PDF/A wants both to say the same; the signature's update keeps both)."""
+    from xml.sax.saxutils import escape
+
+    info_ref = writer.trailer.raw_get("/Info") if "/Info" in writer.trailer else None
+    info = info_ref.get_object() if info_ref is not None else None
+    if info is None or "/Title" not in info or "/Metadata" not in writer.root:
+        return
+    title = str(info["/Title"])
+    found = list(_TITLE_PLACEHOLDER.finditer(title))
+    titled = title[:found[-1].start()] + number + title[found[-1].end():] if found else title
+    metadata_ref = writer.root.raw_get("/Metadata")
+    metadata = metadata_ref.get_object()
+    xmp = metadata.data
+    old, new = escape(title).encode(), escape(titled).encode()
+    if titled == title or xmp.count(old) != 1:
+        return  # nothing to name, or an XMP this code does not know: both left as they agree
+    info["/Title"] = generic.TextStringObject(titled)
+    if isinstance(info_ref, generic.IndirectObject):
+        writer.mark_update(info_ref)
+    else:
+        writer.update_container(info)
+    metadata._data, metadata._encoded_data = xmp.replace(old, new), None
+    if hasattr(metadata, "_xmp"):
+        metadata._xmp = None  # parsed again from the new bytes if anyone asks
+    writer.mark_update(metadata_ref)
