@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import threading
+from io import BytesIO
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -110,8 +111,26 @@ def _pool_for(p12_path: str, passphrase: bytes, timestamper_url: str | None,
         return pool
 
 
+def _blank_pdf() -> bytes:
+    from pyhanko.pdf_utils import generic, writer
+
+    pdf = writer.PdfFileWriter()
+    pdf.insert_page(writer.PageObject(contents=pdf.add_object(generic.StreamObject(stream_data=b"")),
+                                      media_box=(0, 0, 595, 842)))
+    out = BytesIO()
+    pdf.write(out)
+    return out.getvalue()
+
+
 def _worker_ready(_: int) -> int:
+    """Sign a blank page once: the first real document then finds pyHanko's code paths, the stamp's
+    font and QR code, and the signature size already loaded."""
     assert _worker is not None
+    warm_up = SignRequest(verify_url="https://portal.invalid/v/pemanasan", page_index=0, box=(40.0, 40.0, 220.0, 140.0))
+    try:  # never the timestamp service: starting the worker must not wait on the network
+        asyncio.run(async_sign_pdf(_blank_pdf(), _worker.signer, warm_up))
+    except SigningError:
+        pass  # the real documents will say what is wrong
     return os.getpid()
 
 
