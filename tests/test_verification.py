@@ -437,7 +437,7 @@ def test_registry_finds_exact_numbers_only_and_never_lists_the_holder(client, re
         assert f"/v/{req.public_id}" not in html and "Si** Ra" not in html and HOLDER not in html
     for partial in (CERT_NUMBER[:10], "MET.000", "%"):
         html = page_text(client.get("/v/registri", query_string={"q": partial}))
-        assert "Tidak ada sertifikat" in html
+        assert "Tidak ada dokumen dengan nomor" in html
 
 
 def test_registry_search_is_rate_limited_per_ip(app, client, registry, monkeypatch):

@@ -152,7 +152,13 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-STRINGS = {lang: Strings(words) for lang, words in _STRINGS.items()}
+def _all_words(lang: str) -> dict[str, str]:
+    from portal.verification.words import PAGES
+
+    return {**_STRINGS[lang], **PAGES[lang]}
+
+
+STRINGS = {lang: Strings(_all_words(lang)) for lang in _STRINGS}
 
 # Why a document was revoked, as the public may know it; the staff's own reason stays internal.
 REVOCATION_CATEGORIES = {
@@ -173,6 +179,11 @@ STATUS_LABELS = {
            "digantikan": "Superseded"},
 }
 
+LICENCE_STATUS_LABELS = {
+    "id": {**STATUS_LABELS["id"], "dibekukan": "Dibekukan"},
+    "en": {**STATUS_LABELS["en"], "dibekukan": "Suspended"},
+}
+
 DOC_TYPE_LABELS = {
     "id": {"certificate": "Sertifikat Kompetensi", "licence_certificate": "Sertifikat Lisensi",
            "sk": "Surat Keputusan", "spt": "Surat Perintah Tugas", "undangan": "Surat Undangan",
@@ -190,6 +201,16 @@ def current_language() -> str:
         return asked
     cookie = request.cookies.get(LANG_COOKIE)
     return cookie if cookie in LANGUAGES else "id"
+
+
+def switch_href(lang: str) -> str:
+    """The address of this page in the other language, keeping its query (the QR's ``k``);
+    static/js/verify-offline.js adds the fragment (the QR's ``#p=``) on click."""
+    from urllib.parse import urlencode
+
+    other = "id" if lang == "en" else "en"
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return "?" + urlencode([*kept, ("lang", other)])
 
 
 def format_date(value: date | datetime | None, lang: str) -> str:

@@ -24,6 +24,7 @@ VERDICTS = {"berlaku": "verdict_valid", "dicabut": "verdict_revoked",
             "kedaluwarsa": "verdict_expired", "digantikan": "verdict_superseded"}
 _TITLE = "\x00title\x00"
 _CONTENT = "\x00content\x00"
+_SWITCH = "\x00switch\x00"  # the language switch's query, filled per request (keeps ?k=)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def frame(lang: str) -> Frame:
     cached = _frames.get(key)
     if cached is None:
         html = render_template("verification/document_frame.html", lang=lang,
-                               t=i18n.STRINGS[lang], title_mark=_TITLE, content_mark=_CONTENT)
+                               t=i18n.STRINGS[lang], title_mark=_TITLE, content_mark=_CONTENT,
+                               lang_href=_SWITCH)
         head, rest = html.split(_TITLE, 1)
         body_start, end = rest.split(_CONTENT, 1)
         cached = Frame(Markup(head), Markup(body_start), Markup(end))
@@ -64,7 +66,9 @@ def card(lang: str) -> Template:
     if cached is None:
         env = current_app.jinja_env
         source, _name, _uptodate = env.loader.get_source(env, "verification/_document_card.html")
-        filled = _STAGE_ONE.from_string(source).render(t=i18n.STRINGS[lang], **offline_context(lang))
+        filled = _STAGE_ONE.from_string(source).render(
+            t=i18n.STRINGS[lang], upload_href=url_for("verification.index", lang=lang),
+            **offline_context(lang))
         cached = env.from_string(filled)
         with _lock:
             _cards[cache_key] = cached
@@ -78,6 +82,9 @@ def document_view(record: PublicRecord, status: str, lang: str, token: str | Non
 
     t = i18n.STRINGS[lang]
     signer_role = ROLES.get(record.signer_role, record.signer_role)
+    # A document no longer in force offers no file as if it were valid, and a file the flow
+    # does not publish is never linked (the link would only lead to a 404).
+    offer = bool(token) and status == "berlaku" and record.published
     return {
         "verdict": t[VERDICTS[status]],
         "status": i18n.STATUS_LABELS[lang][status],
@@ -90,7 +97,9 @@ def document_view(record: PublicRecord, status: str, lang: str, token: str | Non
         "valid_until": i18n.format_date(record.valid_until, lang),
         "signed_at": i18n.format_datetime(record.signed_at, lang),
         "revoked_at": i18n.format_datetime(record.revoked_at, lang),
-        "download": url_for("verification.download", public_id=record.public_id, k=token) if token else "",
+        "download": url_for("verification.download", public_id=record.public_id, k=token) if offer else "",
+        "withheld": bool(token) and status != "berlaku" and record.published,
+        "timestamped": (record.level or "B-B") != "B-B",
         "superseded_by": (url_for("verification.document", public_id=record.superseded_by)
                           if record.superseded_by else ""),
     }
@@ -108,5 +117,6 @@ def render_document(record: PublicRecord, status: str, lang: str, token: str | N
     body = card(lang).render(record=record, status=status, view=view)
     parts = frame(lang)
     title = escape(f"{view['type']} {record.number or ''}".strip())
+    body_start = parts.body_start.replace(_SWITCH, escape(i18n.switch_href(lang)))
     # One join instead of four Markup concatenations (each would copy the page again).
-    return "".join((parts.head, title, parts.body_start, body, parts.end))
+    return "".join((parts.head, title, body_start, body, parts.end))
