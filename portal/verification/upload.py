@@ -180,7 +180,15 @@ def screen(data: bytes) -> None:
 def check_upload(data: bytes, lang: str = "id") -> UploadVerdict:
     """Validate ``data`` (kept in memory only). Raises BadUpload for files that cannot be checked."""
     _refuse_truncated(data, lang)
-    screen(data)
+    try:
+        screen(data)
+    except BadUpload as refused:
+        # Junk after the signed file's %%EOF looks "cut off" to the gate; say what it really is.
+        signed = _signed_end(data)
+        if not (refused.message == uploads.MSG_TRUNCATED and 0 < signed < len(data)
+                and data[:signed].rstrip().endswith(b"%%EOF")):
+            raise
+        screen(data[:signed])
     report = validate_signed_pdf(data, trust_roots())
     if report.truncated:
         _refuse_truncated(data, lang, report.signed_bytes)
@@ -195,7 +203,11 @@ def check_upload(data: bytes, lang: str = "id") -> UploadVerdict:
     sha = hashlib.sha256(data).hexdigest()
     facts = checks.facts_of(report, sha)
     facts["problems"] = _signature_problems(report)
-    original = _original_of(data) if find_by_sha256(sha) is None else None
+    original = None
+    if find_by_sha256(sha) is None:
+        if report.appended_bytes:  # the signed part alone may be a registered document
+            original = find_by_sha256(hashlib.sha256(data[:report.signed_bytes]).hexdigest())
+        original = original or _original_of(data)
     return verdict_from(facts, original)
 
 
@@ -219,11 +231,14 @@ def verdict_from(facts: dict, original: PublicRecord | None = None) -> UploadVer
     return verdict
 
 
+def _signed_end(data: bytes) -> int:
+    return max((int(m[2]) + int(m[3]) for m in _BYTE_RANGE.findall(data)), default=0)
+
+
 def _refuse_truncated(data: bytes, lang: str, signed: int | None = None) -> None:
     """A precise answer for a cut-off signed file: how much the signature covers, how much came."""
     if signed is None:
-        ranges = _BYTE_RANGE.findall(data)
-        signed = max((int(m[2]) + int(m[3]) for m in ranges), default=0)
+        signed = _signed_end(data)
     if signed > len(data) and data[:5] == b"%PDF-":
         raise BadUpload(MSG_TRUNCATED_AT[lang].format(
             signed=_grouped(signed, lang), size=_grouped(len(data), lang),
