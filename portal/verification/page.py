@@ -67,7 +67,7 @@ def card(lang: str) -> Template:
         env = current_app.jinja_env
         source, _name, _uptodate = env.loader.get_source(env, "verification/_document_card.html")
         filled = _STAGE_ONE.from_string(source).render(
-            t=i18n.STRINGS[lang], upload_href=url_for("verification.index", lang=lang),
+            t=i18n.STRINGS[lang], upload_href=url_for("verification.index", lang="en" if lang == "en" else None),
             **offline_context(lang))
         cached = env.from_string(filled)
         with _lock:

@@ -80,6 +80,7 @@
     var nameForm = box.querySelector(".offline-name");
     if (fieldsList) fieldsList.hidden = true;
     if (nameForm) nameForm.hidden = true;
+    if (d.mode === "document") restoreCard();
     if (!payload) { show(box, "idle", d.msgNone); return; }
     var data;
     try {
@@ -122,6 +123,16 @@
 
   // The QR data the visitor scanned belongs to another document (or is forged): the page's one
   // verdict says so, and nothing on it may still offer the file as valid.
+  var cardAsServed = null;
+
+  // Each check starts from the card as the server rendered it (the fragment may change).
+  function restoreCard() {
+    var card = document.querySelector(".verify-doc");
+    if (!card) return;
+    if (cardAsServed === null) cardAsServed = card.innerHTML;
+    else card.innerHTML = cardAsServed;
+  }
+
   function overrideVerdict(text, state) {
     var verdict = document.querySelector(".verdict");
     if (!verdict) return;
