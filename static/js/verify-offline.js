@@ -146,11 +146,11 @@
     verdict.replaceChildren(mark, document.createTextNode(" " + text));
     document.querySelectorAll(".verify-doc .actions, .verify-doc .status-berlaku").forEach(function (el) {
       if (el.classList.contains("actions")) el.remove();
-      else el.className = "badge status-dicabut";
+      else el.className = "badge";  // the entry at this address, not the paper in hand
     });
     document.querySelectorAll(".verify-doc .check-ok").forEach(function (el) {
-      el.className = "check check-bad";
-      el.querySelector(".check-mark").textContent = "✗";
+      el.className = "check check-info";
+      el.querySelector(".check-mark").textContent = "i";
     });
   }
 
