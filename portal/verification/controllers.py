@@ -148,14 +148,12 @@ def result():
                                          error=i18n.STRINGS[lang].result_gone)
         return response
     original = services.find_public(sealed["o"]) if sealed.get("o") else None
-    return _result_page(upload.verdict_from(sealed["f"], original), lang,
-                        request.args.get("berkas", "")[:200] or None)
+    return _result_page(upload.verdict_from(sealed["f"], original), lang, sealed.get("n"))
 
 
 def _result_page(verdict, lang: str, filename: str | None):
     other = "id" if lang == "en" else "en"
-    href = url_for("verification.result", d=verdict.sealed(), lang=other,
-                   **({"berkas": filename} if filename else {}))
+    href = url_for("verification.result", d=verdict.sealed(filename), lang=other)
     response, _lang = _language_page(
         "verification/result.html", verdict=verdict, filename=filename, lang=lang,
         messages=verdict.messages(lang), rows=verdict.rows(lang), lang_href=href)

@@ -113,9 +113,10 @@ class UploadVerdict:
     def rows(self, lang: str = "id") -> list[checks.Row]:
         return checks.rows(self.facts, self.record, self.original, lang)
 
-    def sealed(self) -> str:
+    def sealed(self, filename: str | None = None) -> str:
         """The result's facts for its address (language switch without a new upload)."""
-        return checks.seal({"f": self.facts, "o": self.original.public_id if self.original else None})
+        return checks.seal({"f": self.facts, "o": self.original.public_id if self.original else None,
+                            "n": (filename or "")[:200] or None})
 
 
 def _grouped(number: int, lang: str) -> str:
