@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -206,11 +207,15 @@ def current_language() -> str:
 def switch_href(lang: str) -> str:
     """The address of this page in the other language, keeping its query (the QR's ``k``);
     static/js/verify-offline.js adds the fragment (the QR's ``#p=``) on click."""
-    from urllib.parse import urlencode
-
     other = "id" if lang == "en" else "en"
-    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    args = request.args
+    if not args or (len(args) == 1 and "lang" in args):
+        return _SWITCH_PLAIN[other]  # the common case on the hottest page: nothing to keep
+    kept = [(key, value) for key, value in args.items(multi=True) if key != "lang"]
     return "?" + urlencode([*kept, ("lang", other)])
+
+
+_SWITCH_PLAIN = {"id": "?lang=id", "en": "?lang=en"}
 
 
 def format_date(value: date | datetime | None, lang: str) -> str:
