@@ -121,7 +121,17 @@ def test_a_ca_that_copies_the_bnsp_name_is_untrusted_not_valid(client, registry,
     else:
         assert "FAKE CA" in html and "uses the name of the BNSP CA but is not the BNSP CA" in found["issuer"][1]
         assert "trusted (BNSP CA)" not in html
-    assert "verdict-ok" not in html
+    assert "verdict-ok" not in html and "check-ok" not in html  # nothing green on an invalid result
+
+
+def test_an_uploaded_revoked_certificate_shows_nothing_green(client, registry):
+    req, signed = registry.issue()
+    services.revoke(req, reason="Sertifikat ditarik", reference="KEP.77/BNSP/IX/2026", actor=registry.ketua)
+    _db.session.commit()
+    html = page_text(upload(client, signed))
+    assert 'data-problem="revoked"' in html and "verdict-ok" not in html and "check-ok" not in html
+    found = checks_of(html)
+    assert found["integrity"][0] == "ok" and found["registry"][0] == "bad"  # said plainly, not green
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
