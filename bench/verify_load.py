@@ -3,6 +3,7 @@
 
     python bench/verify_load.py [--database-url URL] [--certificates 100000] [--workers 2]
                                 [--threads 1] [--connections 4] [--duration 10] [--rounds 2]
+                                [--warmup 5]
                                 [--redis-url URL | --no-redis]
 
 PostgreSQL by default (``$BENCH_DATABASE_URL``, else ``postgresql://postgres@127.0.0.1:5432/test``)
@@ -251,6 +252,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=5,
+                        help="seconds of load per route before measuring (each worker loads its "
+                             "in-memory copy of the registry after start-up)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="Python client only")
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS),
@@ -310,7 +314,8 @@ def main() -> int:
             paths = "/v/sehat" if kind == "trivial" else (lambda: "/v/" + random.choice(ids))
             return run_python(base, paths, seconds, args.connections, args.max_requests)
 
-        measure("trivial", 2), measure("verify", 2)  # warm-up: imports, connections, templates
+        # Warm-up: imports, connections, templates, and each worker's in-memory registry copy.
+        measure("trivial", args.warmup), measure("verify", args.warmup)
         results: dict[str, list[dict]] = {"trivial": [], "verify": []}
         for _ in range(args.rounds):
             for kind in ("trivial", "verify"):
