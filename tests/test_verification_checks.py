@@ -247,3 +247,13 @@ def test_registry_finds_sk_numbers_and_lsp_licences_without_personal_data(client
     for query in ("KEP.1234/BNSP/XI/2026", CERT_NUMBER, "BNSP-LSP-0999-ID"):
         html = page_text(client.get("/v/registri", query_string={"q": query}))
         assert HOLDER not in html and "Si** Ra" not in html and NIK not in html and "1990" not in html
+
+
+def test_a_document_the_flow_does_not_publish_shows_no_download_link_even_with_the_qr(client, registry):
+    req, _ = registry.issue(doc_type="undangan")
+    req.case.flow_code, req.code = "LIS", "D20"  # the members' pleno invitation: internal
+    _db.session.commit()
+    token = access.token_for(req.public_id)
+    html = page_text(client.get(f"/v/{req.public_id}?k={token}"))
+    assert "Dokumen ini SAH" in html and "/dokumen.pdf" not in html and "Unduh PDF" not in html
+    assert client.get(f"/v/{req.public_id}/dokumen.pdf?k={token}").status_code == 404
