@@ -437,7 +437,7 @@ def test_registry_finds_exact_numbers_only_and_never_lists_the_holder(client, re
         assert f"/v/{req.public_id}" not in html and "Si** Ra" not in html and HOLDER not in html
     for partial in (CERT_NUMBER[:10], "MET.000", "%"):
         html = page_text(client.get("/v/registri", query_string={"q": partial}))
-        assert "Tidak ada sertifikat" in html
+        assert "Tidak ada dokumen dengan nomor" in html
 
 
 def test_registry_search_is_rate_limited_per_ip(app, client, registry, monkeypatch):
@@ -609,9 +609,9 @@ def _change_behind_redis(req, **values) -> None:
 def test_qr_page_is_served_from_the_redis_read_model_after_the_first_visit(client, registry,
                                                                            registry_redis):
     req, _ = registry.issue()
-    assert registry_redis.get(f"v:rec:{req.public_id}") is None
+    assert registry_redis.get(f"v:rec2:{req.public_id}") is None
     assert "Dokumen ini SAH" in page_text(client.get(f"/v/{req.public_id}"))
-    assert registry_redis.ttl(f"v:rec:{req.public_id}") > 3600
+    assert registry_redis.ttl(f"v:rec2:{req.public_id}") > 3600
 
     _change_behind_redis(req, number="NOMOR-LAIN-DI-DB")
     html = page_text(client.get(f"/v/{req.public_id}"))
@@ -663,7 +663,7 @@ def test_phu_numbering_after_signing_invalidates_the_read_model(client, registry
     req.code = "D22"  # RCC's SK: numbered by PHU after it is signed
     _db.session.commit()
     before = page_text(client.get(f"/v/{req.public_id}"))
-    assert registry_redis.exists(f"v:rec:{req.public_id}")
+    assert registry_redis.exists(f"v:rec2:{req.public_id}")
 
     numbers = assign_numbers(req.case, SimpleNamespace(numbers=["D22"]), registry.ketua)
     _db.session.commit()
@@ -703,8 +703,8 @@ def test_registry_warm_loads_every_signed_document(app, registry, registry_redis
 
     assert result.exit_code == 0, result.output
     assert "2 dokumen dimuat ke Redis" in result.output
-    assert {k.decode() for k in registry_redis.keys("v:rec:*")} == {
-        f"v:rec:{first.public_id}", f"v:rec:{second.public_id}"}
+    assert {k.decode() for k in registry_redis.keys("v:rec2:*")} == {
+        f"v:rec2:{first.public_id}", f"v:rec2:{second.public_id}"}
     from portal.verification import readmodel
 
     assert readmodel.get(first.public_id) == services.PublicRecord(

@@ -39,6 +39,13 @@ MSG_BAD_TIMESTAMP = "Cap waktu (timestamp) pada tanda tangan tidak sah atau tida
 MSG_MODIFIED = "Dokumen diubah setelah ditandatangani."
 MSG_PARTIAL = "Tanda tangan tidak mencakup seluruh isi dokumen."
 MSG_UNCHECKABLE = "Tanda tangan tidak dapat diperiksa ({})."
+MSG_TRUNCATED = ("Berkas terpotong: tanda tangan mencakup {signed} bita, tetapi berkas hanya "
+                 "{size} bita.")
+MSG_APPENDED = "Ada {extra} bita tambahan di belakang bagian berkas yang ditandatangani."
+MSG_IMPOSTOR_CA = ("Sertifikat penanda tangan diterbitkan oleh CA yang memakai nama CA tepercaya "
+                   "({name}) tetapi bukan CA tersebut (kuncinya berbeda): tidak tepercaya.")
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+_EOF_TAIL = re.compile(rb"%%EOF\s*$")
 
 # Updates after signing that do not change what the signer saw: DSS / document timestamps.
 _HARMLESS = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
@@ -60,6 +67,13 @@ class SignatureCheck:
     modified_after_signing: bool = False
     level: str = LEVEL_B_B
     problems: list[str] = field(default_factory=list)
+    # What the certificate says, for a verifier's report (see portal/verification/checks.py).
+    issuer_name: str | None = None
+    impostor_issuer: bool = False  # the issuer copies a trusted root's name, not its key
+    cert_not_before: datetime | None = None
+    cert_not_after: datetime | None = None
+    revocation_checked: bool = False  # OCSP/CRL data embedded and used
+    timestamp_authority: str | None = None
 
 
 @dataclass
@@ -79,10 +93,19 @@ class ValidationReport:
     coverage: str | None = None
     problems: list[str] = field(default_factory=list)
     signatures: list[SignatureCheck] = field(default_factory=list)
+    truncated: bool = False  # the file ends before the signed byte range does
+    signed_bytes: int = 0  # end of the last signature's byte range
+    size: int = 0
+    appended_bytes: int = 0  # bytes after the signed range that are not a later revision
+    later_revisions: int = 0  # incremental updates saved after the last signature
 
     @property
     def ok(self) -> bool:
         return self.signed and self.intact and self.trusted and not self.problems
+
+    @property
+    def first(self) -> SignatureCheck | None:
+        return self.signatures[0] if self.signatures else None
 
 
 def validate_signed_pdf(pdf: bytes, trust_roots: list) -> ValidationReport:
@@ -91,6 +114,29 @@ def validate_signed_pdf(pdf: bytes, trust_roots: list) -> ValidationReport:
     encrypted or non-PDF data gives ``readable=False`` with the reason in ``problems``."""
     if not isinstance(pdf, (bytes, bytearray)) or b"%PDF-" not in bytes(pdf[:1024]):
         return ValidationReport(readable=False, problems=[MSG_NOT_PDF])
+    pdf = bytes(pdf)
+    signed_end = max((int(m[2]) + int(m[3]) for m in _BYTE_RANGE.findall(pdf)), default=0)
+    if signed_end > len(pdf):
+        return ValidationReport(readable=False, truncated=True, signed_bytes=signed_end,
+                                size=len(pdf), problems=[MSG_TRUNCATED.format(
+                                    signed=signed_end, size=len(pdf))])
+    report = _validate_parsed(pdf, trust_roots)
+    report.signed_bytes, report.size = signed_end, len(pdf)
+    if (not report.readable and report.problems == [MSG_BROKEN] and 0 < signed_end < len(pdf)
+            and _EOF_TAIL.search(pdf, max(0, signed_end - 64), signed_end)):
+        # Junk after %%EOF can hide the cross-reference table from the parser: check the
+        # signed part alone and say what was added.
+        report = _validate_parsed(pdf[:signed_end], trust_roots)
+        report.signed_bytes, report.size = signed_end, len(pdf)
+        report.appended_bytes = len(pdf) - signed_end
+    elif report.signed and report.later_revisions == 0 and 0 < signed_end < len(pdf):
+        report.appended_bytes = len(pdf) - signed_end
+    if report.appended_bytes:
+        report.problems.append(MSG_APPENDED.format(extra=report.appended_bytes))
+    return report
+
+
+def _validate_parsed(pdf: bytes, trust_roots: list) -> ValidationReport:
     try:
         reader = PdfFileReader(BytesIO(bytes(pdf)), strict=False)
         if reader.encrypted:
@@ -105,6 +151,10 @@ def validate_signed_pdf(pdf: bytes, trust_roots: list) -> ValidationReport:
     roots = [as_asn1_cert(c) for c in trust_roots]
     has_revinfo = _dss_has_revinfo(reader)
     checks = asyncio.run(_check_all(reader, embedded, roots))
+    try:
+        later = reader.xrefs.total_revisions - 1 - embedded[-1].signed_revision
+    except Exception:  # noqa: BLE001
+        later = 0
     last_revision = max((ts.signed_revision for ts in doc_timestamps), default=-1)
     for position, check in enumerate(checks):
         later_signature = position < len(checks) - 1
@@ -113,11 +163,48 @@ def validate_signed_pdf(pdf: bytes, trust_roots: list) -> ValidationReport:
             check.modified_after_signing = False
         if check.modified_after_signing:
             check.problems.append(MSG_MODIFIED)
+        check.revocation_checked = has_revinfo
+        _describe_certificate(check, embedded[position], roots)
         if check.timestamp_valid is not None:
             check.level = LEVEL_B_LT if has_revinfo else LEVEL_B_T
             if has_revinfo and last_revision > embedded[position].signed_revision:
                 check.level = "B-LTA"
-    return _summarise(checks)
+    report = _summarise(checks)
+    report.later_revisions = max(0, later)
+    return report
+
+
+def _describe_certificate(check: SignatureCheck, sig: EmbeddedPdfSignature, roots: list) -> None:
+    """Issuer, validity window and timestamp authority, and whether the issuer only copies the
+    name of a trusted root (a self-made CA with the same subject as the BNSP root)."""
+    try:
+        cert = sig.signer_cert
+        issuer = cert.issuer
+        names = issuer.native
+        check.issuer_name = names.get("common_name") or names.get("organization_name")
+        check.cert_not_before = cert.not_valid_before
+        check.cert_not_after = cert.not_valid_after
+        if not check.trusted:
+            check.impostor_issuer = any(
+                root.subject == issuer and not _issued_by(cert, root) for root in roots)
+            if check.impostor_issuer:
+                message = MSG_IMPOSTOR_CA.format(name=check.issuer_name)
+                check.problems = [message] + [
+                    p for p in check.problems if p != MSG_UNKNOWN_SIGNER
+                    and not p.startswith(MSG_CERT_PROBLEM.split("(")[0])]
+    except Exception:  # noqa: BLE001 - details are a courtesy; the verdict stands without them
+        return
+
+
+def _issued_by(cert, root) -> bool:
+    from cryptography import x509 as cx509
+
+    try:
+        child = cx509.load_der_x509_certificate(cert.dump())
+        child.verify_directly_issued_by(cx509.load_der_x509_certificate(root.dump()))
+        return True
+    except Exception:  # noqa: BLE001 - a wrong key, algorithm or name: not issued by it
+        return False
 
 
 async def _check_all(reader, embedded, roots) -> list[SignatureCheck]:
@@ -152,6 +239,8 @@ async def _check_one(sig: EmbeddedPdfSignature, vc: ValidationContext) -> Signat
     if ts is not None:
         check.timestamp_valid = bool(ts.intact and ts.valid and ts.trusted)
         check.signing_time = ts.timestamp
+        tsa = getattr(ts, "signing_cert", None)
+        check.timestamp_authority = tsa.subject.native.get("common_name") if tsa is not None else None
     else:
         check.signing_time = status.signer_reported_dt
     check.coverage = status.coverage.name if status.coverage is not None else None

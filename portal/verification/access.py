@@ -28,6 +28,11 @@ def _key() -> bytes:
     return key
 
 
+def derived_key(purpose: bytes) -> bytes:
+    """A key of its own for another use of the same secret (e.g. sealing upload results)."""
+    return hmac.new(_key(), b"purpose|" + purpose, hashlib.sha256).digest()
+
+
 def token_for(public_id: str) -> str:
     digest = hmac.new(_key(), f"qr|{public_id}".encode(), hashlib.sha256).digest()
     return offline.b64url(digest)[:TOKEN_LENGTH]

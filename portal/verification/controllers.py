@@ -19,13 +19,17 @@ from portal import storage
 from portal.core.access import allow, public
 from portal.core.dates import to_wib, utcnow
 from portal.extensions import db
-from portal.verification import access, i18n, offline, page, ratelimit, services, upload
+from portal.verification import (
+    access, checks, i18n, offline, page, ratelimit, services, upload, words,
+)
 from portal.verification.services import VerificationError
 
 LANG_COOKIE_AGE = 365 * 24 * 3600
 DEFAULT_LIMITS = {"VERIFY_SEARCH_LIMIT": (20, 60), "VERIFY_UPLOAD_LIMIT": (10, 60)}
 MSG_TOO_MANY = ("Terlalu banyak permintaan dari alamat Anda. Tunggu {} detik lalu coba lagi. "
                 "Pembatasan ini mencegah penelusuran data registri secara massal.")
+MSG_TOO_MANY_EN = ("Too many requests from your address. Wait {} seconds and try again. This limit "
+                   "prevents bulk harvesting of the registry.")
 
 
 def prepare_upload_request(endpoint: str | None, _values) -> None:
@@ -66,7 +70,11 @@ def _language_page(template: str, http_status: int = 200, *, lang: str | None = 
     lang = lang or i18n.current_language()
     response = make_response(render_template(
         template, lang=lang, t=i18n.STRINGS[lang], status_labels=i18n.STATUS_LABELS[lang],
-        **context), http_status)
+        switch_href=i18n.switch_href, categories=i18n.REVOCATION_CATEGORIES[lang],
+        licence_labels=i18n.LICENCE_STATUS_LABELS[lang],
+        type_label=lambda kind: i18n.doc_type_label(kind, lang),
+        fmt_date=lambda value: i18n.format_date(value, lang),
+        fmt_datetime=lambda value: i18n.format_datetime(value, lang), **context), http_status)
     _remember_language(response, lang)
     response.vary.add("Cookie")
     return response, lang
@@ -92,8 +100,9 @@ def _limited(setting: str, action: str) -> int | None:
 
 
 def _too_many(template: str, wait: int, **context):
-    response = make_response(render_template(template, error=MSG_TOO_MANY.format(wait), **context),
-                             429)
+    lang = i18n.current_language()
+    message = MSG_TOO_MANY_EN if lang == "en" else MSG_TOO_MANY
+    response, _lang = _language_page(template, 429, error=message.format(wait), **context)
     response.headers["Retry-After"] = str(wait)
     return response
 
@@ -102,48 +111,83 @@ def _too_many(template: str, wait: int, **context):
 
 @public
 def index():
-    return render_template("verification/index.html", max_mb=upload.max_bytes() // (1024 * 1024))
+    response, _lang = _language_page("verification/index.html", max_mb=_max_mb())
+    return response
+
+
+def _max_mb() -> int:
+    return upload.max_bytes() // (1024 * 1024)
 
 
 @public
 def check_upload():
-    max_mb = upload.max_bytes() // (1024 * 1024)
+    lang = i18n.current_language()
     wait = _limited("VERIFY_UPLOAD_LIMIT", "periksa")
     if wait:
-        return _too_many("verification/index.html", wait, max_mb=max_mb)
+        return _too_many("verification/index.html", wait, max_mb=_max_mb())
     sent = request.files.get("berkas")
     data = sent.read() if sent else b""
+    filename = sent.filename if sent else None
     try:
-        verdict = upload.check_upload(data)
+        verdict = upload.check_upload(data, lang)
     except upload.BadUpload as exc:
-        return render_template("verification/index.html", error=exc.message, max_mb=max_mb,
-                               filename=sent.filename if sent else None), exc.status
-    return render_template("verification/result.html", verdict=verdict,
-                           filename=sent.filename if sent else None,
-                           categories=i18n.REVOCATION_CATEGORIES["id"])
+        response, _lang = _language_page(
+            "verification/index.html", exc.status, max_mb=_max_mb(), filename=filename,
+            error=words.upload_error(exc.message, lang, _max_mb()))
+        return response
+    return _result_page(verdict, lang, filename)
+
+
+@public
+def result():
+    """An upload's result again, from the sealed facts in its address (language switch)."""
+    sealed = checks.unseal(request.args.get("d"))
+    lang = i18n.current_language()
+    if sealed is None or not isinstance(sealed.get("f"), dict) or "sha256" not in sealed["f"]:
+        response, _lang = _language_page("verification/index.html", 404, max_mb=_max_mb(),
+                                         error=i18n.STRINGS[lang].result_gone)
+        return response
+    original = services.find_public(sealed["o"]) if sealed.get("o") else None
+    return _result_page(upload.verdict_from(sealed["f"], original), lang, sealed.get("n"))
+
+
+def _result_page(verdict, lang: str, filename: str | None):
+    other = "id" if lang == "en" else "en"
+    href = url_for("verification.result", d=verdict.sealed(filename), lang=other)
+    response, _lang = _language_page(
+        "verification/result.html", verdict=verdict, filename=filename, lang=lang,
+        messages=verdict.messages(lang), rows=verdict.rows(lang), lang_href=href)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def upload_too_large(_exc):
-    mb = upload.max_bytes() // (1024 * 1024)
-    return render_template("verification/index.html", error=upload.MSG_TOO_BIG.format(mb),
-                           max_mb=mb), 413
+    lang = i18n.current_language()
+    message = words.upload_error(upload.MSG_TOO_BIG.format(_max_mb()), lang, _max_mb())
+    response, _lang = _language_page("verification/index.html", 413, error=message,
+                                     max_mb=_max_mb())
+    return response
 
 
 @public
 def registry():
     query = services.normalise_query(request.args.get("q", ""))
     if not query:
-        return render_template("verification/registry.html", query="", results=None)
+        response, _lang = _language_page("verification/registry.html", query="", results=None)
+        return response
     wait = _limited("VERIFY_SEARCH_LIMIT", "registri")
     if wait:
         return _too_many("verification/registry.html", wait, query=query, results=None)
     results = services.search_registry(query)
+    found = {r.public_id for r in results}
+    licences = [hit for hit in services.search_licences(query) if hit.public_id not in found]
     name = " ".join(request.args.get("nama", "").split())[:200]
     # The holder is never listed: a visitor who knows the name may only confirm it.
     matches = {r.public_id: offline.normalise_name(name) == offline.normalise_name(r.holder_name or "")
                for r in results} if name else {}
-    return render_template("verification/registry.html", query=query, results=results, name=name,
-                           matches=matches, categories=i18n.REVOCATION_CATEGORIES["id"])
+    response, _lang = _language_page("verification/registry.html", query=query, results=results,
+                                     licences=licences, name=name, matches=matches)
+    return response
 
 
 @public

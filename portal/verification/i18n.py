@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -152,7 +153,13 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-STRINGS = {lang: Strings(words) for lang, words in _STRINGS.items()}
+def _all_words(lang: str) -> dict[str, str]:
+    from portal.verification.words import PAGES
+
+    return {**_STRINGS[lang], **PAGES[lang]}
+
+
+STRINGS = {lang: Strings(_all_words(lang)) for lang in _STRINGS}
 
 # Why a document was revoked, as the public may know it; the staff's own reason stays internal.
 REVOCATION_CATEGORIES = {
@@ -173,6 +180,11 @@ STATUS_LABELS = {
            "digantikan": "Superseded"},
 }
 
+LICENCE_STATUS_LABELS = {
+    "id": {**STATUS_LABELS["id"], "dibekukan": "Dibekukan"},
+    "en": {**STATUS_LABELS["en"], "dibekukan": "Suspended"},
+}
+
 DOC_TYPE_LABELS = {
     "id": {"certificate": "Sertifikat Kompetensi", "licence_certificate": "Sertifikat Lisensi",
            "sk": "Surat Keputusan", "spt": "Surat Perintah Tugas", "undangan": "Surat Undangan",
@@ -190,6 +202,20 @@ def current_language() -> str:
         return asked
     cookie = request.cookies.get(LANG_COOKIE)
     return cookie if cookie in LANGUAGES else "id"
+
+
+def switch_href(lang: str) -> str:
+    """The address of this page in the other language, keeping its query (the QR's ``k``);
+    static/js/verify-offline.js adds the fragment (the QR's ``#p=``) on click."""
+    other = "id" if lang == "en" else "en"
+    args = request.args
+    if not args or (len(args) == 1 and "lang" in args):
+        return _SWITCH_PLAIN[other]  # the common case on the hottest page: nothing to keep
+    kept = [(key, value) for key, value in args.items(multi=True) if key != "lang"]
+    return "?" + urlencode([*kept, ("lang", other)])
+
+
+_SWITCH_PLAIN = {"id": "?lang=id", "en": "?lang=en"}
 
 
 def format_date(value: date | datetime | None, lang: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from flask import current_app, render_template, request, url_for
 from jinja2 import Environment, Template
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from portal.verification import i18n, offline
 from portal.verification.services import PublicRecord
@@ -24,13 +24,15 @@ VERDICTS = {"berlaku": "verdict_valid", "dicabut": "verdict_revoked",
             "kedaluwarsa": "verdict_expired", "digantikan": "verdict_superseded"}
 _TITLE = "\x00title\x00"
 _CONTENT = "\x00content\x00"
+_SWITCH = "\x00switch\x00"  # the language switch's query, filled per request (keeps ?k=)
 
 
 @dataclass(frozen=True)
 class Frame:
-    head: Markup  # up to the <title> text
-    body_start: Markup  # from after the <title> text to the start of <main>'s content
-    end: Markup  # the rest
+    head: str  # up to the <title> text
+    top: str  # from after the <title> text to the language switch's query
+    body_start: str  # from after that query to the start of <main>'s content
+    end: str  # the rest
 
 
 _frames: dict[tuple[str, str], Frame] = {}
@@ -47,10 +49,12 @@ def frame(lang: str) -> Frame:
     cached = _frames.get(key)
     if cached is None:
         html = render_template("verification/document_frame.html", lang=lang,
-                               t=i18n.STRINGS[lang], title_mark=_TITLE, content_mark=_CONTENT)
+                               t=i18n.STRINGS[lang], title_mark=_TITLE, content_mark=_CONTENT,
+                               lang_href=_SWITCH)
         head, rest = html.split(_TITLE, 1)
+        top, rest = rest.split(_SWITCH, 1)
         body_start, end = rest.split(_CONTENT, 1)
-        cached = Frame(Markup(head), Markup(body_start), Markup(end))
+        cached = Frame(head, top, body_start, end)
         with _lock:
             _frames[key] = cached
     return cached
@@ -64,7 +68,9 @@ def card(lang: str) -> Template:
     if cached is None:
         env = current_app.jinja_env
         source, _name, _uptodate = env.loader.get_source(env, "verification/_document_card.html")
-        filled = _STAGE_ONE.from_string(source).render(t=i18n.STRINGS[lang], **offline_context(lang))
+        filled = _STAGE_ONE.from_string(source).render(
+            t=i18n.STRINGS[lang], upload_href=url_for("verification.index", lang="en" if lang == "en" else None),
+            **offline_context(lang))
         cached = env.from_string(filled)
         with _lock:
             _cards[cache_key] = cached
@@ -78,7 +84,12 @@ def document_view(record: PublicRecord, status: str, lang: str, token: str | Non
 
     t = i18n.STRINGS[lang]
     signer_role = ROLES.get(record.signer_role, record.signer_role)
-    return {
+    # A document no longer in force offers no file as if it were valid, and a file the flow
+    # does not publish is never linked (the link would only lead to a 404).
+    offer = bool(token) and status == "berlaku" and record.published
+    # i18n.Strings: the card reads ``view.x`` as an attribute, which Jinja resolves in one step
+    # (a plain dict would raise AttributeError first on every lookup).
+    return i18n.Strings({
         "verdict": t[VERDICTS[status]],
         "status": i18n.STATUS_LABELS[lang][status],
         "holder": (record.holder_name if token else record.masked_holder) or "",
@@ -90,10 +101,12 @@ def document_view(record: PublicRecord, status: str, lang: str, token: str | Non
         "valid_until": i18n.format_date(record.valid_until, lang),
         "signed_at": i18n.format_datetime(record.signed_at, lang),
         "revoked_at": i18n.format_datetime(record.revoked_at, lang),
-        "download": url_for("verification.download", public_id=record.public_id, k=token) if token else "",
+        "download": url_for("verification.download", public_id=record.public_id, k=token) if offer else "",
+        "withheld": bool(token) and status != "berlaku" and record.published,
+        "timestamped": (record.level or "B-B") != "B-B",
         "superseded_by": (url_for("verification.document", public_id=record.superseded_by)
                           if record.superseded_by else ""),
-    }
+    })
 
 
 def offline_context(lang: str) -> dict[str, str]:
@@ -108,5 +121,6 @@ def render_document(record: PublicRecord, status: str, lang: str, token: str | N
     body = card(lang).render(record=record, status=status, view=view)
     parts = frame(lang)
     title = escape(f"{view['type']} {record.number or ''}".strip())
-    # One join instead of four Markup concatenations (each would copy the page again).
-    return "".join((parts.head, title, parts.body_start, body, parts.end))
+    # One join of plain strings (Markup operations would escape and copy the page again).
+    return "".join((parts.head, title, parts.top, escape(i18n.switch_href(lang)), parts.body_start,
+                    body, parts.end))

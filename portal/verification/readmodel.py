@@ -1,7 +1,7 @@
 """Redis read model of the public registry: what /v/<public_id> shows, one key per document.
 
 Only when REDIS_URL is configured; without it every function is a no-op and the QR landing page
-reads PostgreSQL as before. ``v:rec:<public_id>`` holds the public fields of one signed document
+reads PostgreSQL as before. ``v:rec2:<public_id>`` holds the public fields of one signed document
 as compact JSON (a list in PublicRecord's field order). The status is derived at read time, so a
 cached record never goes stale by date (kedaluwarsa).
 
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:  # services imports this module
     from portal.verification.services import PublicRecord
 
-KEY_PREFIX = "v:rec:"
+KEY_PREFIX = "v:rec2:"  # 2: with the flow and document code (published or not)
 TTL_SECONDS = 86_400
 _PENDING = "verification_readmodel_ids"
 _log = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from portal.accounts.models import User
 from portal.audit.services import record
+from portal.cases.models import Case
 from portal.core.dates import to_wib, utcnow
 from portal.extensions import db
 from portal.signing.models import SignatureRequest
@@ -26,8 +27,8 @@ from portal.verification.i18n import REVOCATION_CATEGORIES
 SIGNED = "ditandatangani"
 # secrets.token_urlsafe() output; anything else cannot be an id, whatever it is.
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
-# Documents held by a person or an LSP that the registry search finds and Ketua/admin may revoke.
-REGISTRY_TYPES = ("certificate", "licence_certificate")
+# Documents the registry search finds by their exact number; Ketua/admin may revoke them.
+REGISTRY_TYPES = ("certificate", "licence_certificate", "sk")
 REVOCABLE_TYPES = ("certificate", "licence_certificate", "sk")
 # Holders that are organisations (LSP): their names are not personal data.
 ORGANISATION_HOLDER_TYPES = ("licence_certificate",)
@@ -62,6 +63,8 @@ class PublicRecord:
     revoked_category: str | None  # the public category; the staff's reason never leaves the database
     revoked_reference: str | None
     superseded_by: str | None  # public id of the replacing document
+    code: str | None = None  # the flow's document code (D24, D23c, ...)
+    flow_code: str | None = None
 
     def status(self, today: date | None = None) -> str:
         today = today or to_wib(utcnow()).date()
@@ -82,12 +85,30 @@ class PublicRecord:
         return mask_name(self.holder_name)
 
     @property
+    def published(self) -> bool:
+        """Whether the flow publishes the signed file itself (else it verifies, no download)."""
+        return self.has_file and _flow_publishes(self.flow_code, self.code)
+
+    @property
     def document_date(self) -> date | datetime | None:
         return self.valid_from or self.signed_at
 
     def etag_source(self) -> str:
         return "|".join(str(v) for v in (self.public_id, self.sha256, self.revoked_at,
                                          self.superseded_by, self.valid_until, self.signer_name))
+
+
+@lru_cache(maxsize=256)
+def _flow_publishes(flow_code: str | None, code: str | None) -> bool:
+    from portal.flows.registry import get_flow
+
+    if not flow_code or not code:
+        return False
+    try:
+        flow = get_flow(flow_code)
+    except Exception:  # noqa: BLE001 - an unknown flow publishes nothing
+        return False
+    return code in flow.document_codes and "public" in flow.document(code).seen_by
 
 
 def mask_name(name: str) -> str:
@@ -105,15 +126,17 @@ def mask_name(name: str) -> str:
 _sr = SignatureRequest.__table__
 _superseding = _sr.alias("superseding")
 _user = User.__table__
+_cases = Case.__table__
 _PUBLIC = (
     select(
         _sr.c.id, _sr.c.public_id, _sr.c.doc_type, _sr.c.title, _sr.c.number,
         _sr.c.registration_number, _sr.c.holder_name, _sr.c.valid_from, _sr.c.valid_until,
         _sr.c.level, _sr.c.sha256, _sr.c.signed_at, _user.c.full_name, _sr.c.signer_role,
         _sr.c.signed_version_id.is_not(None), _sr.c.revoked_at, _sr.c.revoked_category,
-        _sr.c.revoked_reference, _superseding.c.public_id)
+        _sr.c.revoked_reference, _superseding.c.public_id, _sr.c.code, _cases.c.flow_code)
     .select_from(_sr.outerjoin(_user, _user.c.id == _sr.c.signed_by_id)
-                 .outerjoin(_superseding, _superseding.c.id == _sr.c.superseded_by_id))
+                 .outerjoin(_superseding, _superseding.c.id == _sr.c.superseded_by_id)
+                 .outerjoin(_cases, _cases.c.id == _sr.c.case_id))
     .where(_sr.c.state == SIGNED)
 )
 BY_PUBLIC_ID = _PUBLIC.where(_sr.c.public_id == bindparam("public_id"))
@@ -241,6 +264,30 @@ def search_registry(query: str, limit: int = 5) -> list[PublicRecord]:
         return []
     rows = _read(BY_NUMBER, {"wanted": sorted({q, q.upper()}), "limit": limit})
     return [PublicRecord(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class LicenceHit:
+    """One LSP licence from the licensing register (an organisation: no personal data)."""
+
+    name: str
+    number: str
+    schemes: tuple[str, ...]
+    valid_from: date | None
+    valid_until: date | None
+    status: str  # berlaku / dibekukan / dicabut / kedaluwarsa
+    public_id: str | None
+
+
+def search_licences(query: str, limit: int = 10) -> list[LicenceHit]:
+    """LSP licences by LSP name, licence number or scheme, read through the licensing register."""
+    from portal.licensing import register
+
+    q = normalise_query(query)
+    if len(q) < 4:
+        return []
+    return [LicenceHit(e.name, e.number, tuple(e.schemes), e.valid_from, e.valid_until, e.status,
+                       e.public_id) for e in register.entries(q)[:limit]]
 
 
 def signed_file_key(public_id: str) -> tuple[str, str] | None:

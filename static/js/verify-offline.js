@@ -80,6 +80,7 @@
     var nameForm = box.querySelector(".offline-name");
     if (fieldsList) fieldsList.hidden = true;
     if (nameForm) nameForm.hidden = true;
+    if (d.mode === "document") restoreCard();
     if (!payload) { show(box, "idle", d.msgNone); return; }
     var data;
     try {
@@ -87,12 +88,20 @@
     } catch (problem) {
       var kind = problem instanceof Problem ? problem.kind : "bad";
       show(box, kind, kind === "unsupported" ? d.msgUnsupported : d.msgBad);
+      if (kind === "bad" && d.mode === "document") overrideVerdict(d.verdictBad, "qr-bad");
       return;
     }
     if (d.mode === "document") {
       // Documents numbered only after signing carry no number in their QR payload.
       var same = data.id === d.publicId && (!data.number || data.number === d.number);
-      show(box, same ? "ok" : "mismatch", same ? d.msgOk : d.msgMismatch);
+      if (!same) {
+        show(box, "mismatch", d.msgMismatch);
+        overrideVerdict(d.verdictMismatch, "qr-mismatch");
+      } else if (d.status !== "berlaku") {
+        show(box, "inactive", d.msgInactive);  // genuine, but never green on a dead document
+      } else {
+        show(box, "ok", d.msgOk);
+      }
       return;
     }
     show(box, "ok", d.msgValid);
@@ -112,7 +121,52 @@
     }
   }
 
+  // The QR data the visitor scanned belongs to another document (or is forged): the page's one
+  // verdict says so, and nothing on it may still offer the file as valid.
+  var cardAsServed = null;
+
+  // Each check starts from the card as the server rendered it (the fragment may change).
+  function restoreCard() {
+    var card = document.querySelector(".verify-doc");
+    if (!card) return;
+    if (cardAsServed === null) cardAsServed = card.innerHTML;
+    else card.innerHTML = cardAsServed;
+  }
+
+  function overrideVerdict(text, state) {
+    var verdict = document.querySelector(".verdict");
+    if (!verdict) return;
+    verdict.className = "verdict verdict-bad";
+    verdict.dataset.status = state;
+    verdict.setAttribute("role", "alert");
+    var mark = document.createElement("span");
+    mark.className = "verdict-mark";
+    mark.setAttribute("aria-hidden", "true");
+    mark.textContent = "✗";
+    verdict.replaceChildren(mark, document.createTextNode(" " + text));
+    document.querySelectorAll(".verify-doc .actions, .verify-doc .status-berlaku").forEach(function (el) {
+      if (el.classList.contains("actions")) el.remove();
+      else el.className = "badge";  // the entry at this address, not the paper in hand
+    });
+    document.querySelectorAll(".verify-doc .check-ok").forEach(function (el) {
+      el.className = "check check-info";
+      el.querySelector(".check-mark").textContent = "i";
+    });
+  }
+
+  // The language switch keeps the QR's data: the query is in its address already, the
+  // fragment (#p=...) never reaches the server, so it is added here.
+  function keepFragment() {
+    document.querySelectorAll("a[data-keep-fragment]").forEach(function (link) {
+      link.addEventListener("click", function () {
+        var base = link.getAttribute("href").split("#")[0];
+        if (window.location.hash) link.setAttribute("href", base + window.location.hash);
+      });
+    });
+  }
+
   function init() {
+    keepFragment();
     var box = document.getElementById("offline-check");
     if (!box) return;
     var input = document.getElementById("offline-payload");

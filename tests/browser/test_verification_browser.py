@@ -3,6 +3,8 @@
 forged one; the offline page checks a pasted address and a typed holder name."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,8 +41,12 @@ def test_qr_page_on_a_phone_runs_the_offline_check(page, live_server, registry, 
     page.goto(f"/v/{req.public_id}#p={forged}")
     expect(result).to_have_attribute("data-state", "bad")
     expect(result).to_contain_text("TIDAK ASLI")
+    # The page's one verdict follows: a forged QR never sits under "SAH".
+    expect(page.locator(".verdict")).to_contain_text("TIDAK ASLI")
 
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("link", name="English").click()  # keeps the QR data (#p=)
+    expect(page.locator(".verdict")).to_contain_text("NOT GENUINE")
+    page.goto(f"/v/{req.public_id}?lang=en#p={payload}")
     expect(page.locator(".verdict")).to_contain_text("This document is VALID")
 
 
@@ -91,3 +97,73 @@ def test_upload_form_checks_a_pdf_in_the_browser(page, live_server, registry, sn
     expect(page.locator(".verdict")).to_contain_text("TIDAK SAH")
     expect(page.locator("[data-problem=altered]")).to_be_visible()
     snap("verifikasi-hasil-diubah")
+
+
+def test_qr_data_of_another_document_turns_the_top_verdict(page, live_server, registry, snap):
+    from portal.verification import access
+
+    req, _ = registry.issue()
+    other, _ = registry.issue()
+    token = access.token_for(req.public_id)
+    page.goto(f"/v/{req.public_id}?k={token}#p={make_payload(other)}")
+    verdict = page.locator(".verdict")
+    expect(verdict).to_have_attribute("data-status", "qr-mismatch")
+    expect(verdict).to_contain_text("TIDAK COCOK dengan dokumen ini")
+    expect(page.locator(".verify-doc .actions")).to_have_count(0)  # no download as if valid
+    expect(page.locator(".verdict-ok, .check-ok, .status-berlaku, [data-state=ok]")).to_have_count(0)
+    snap("verifikasi-qr-tidak-cocok")
+
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(re.compile(rf"\?k={re.escape(token)}&lang=en#p="))
+    expect(verdict).to_contain_text("does NOT MATCH this document")
+    snap("verifikasi-qr-tidak-cocok-en")
+
+
+def test_a_revoked_document_shows_no_green_even_with_its_genuine_qr(page, live_server, registry, snap):
+    from portal.extensions import db
+    from portal.verification import access, services
+
+    req, _ = registry.issue()
+    services.revoke(req, reason="Data tidak benar", reference="KEP.9/BNSP/I/2027",
+                    category="data_keliru", actor=registry.ketua)
+    db.session.commit()
+    page.goto(f"/v/{req.public_id}?k={access.token_for(req.public_id)}#p={make_payload(req)}")
+    expect(page.locator(".verdict")).to_contain_text("DICABUT")
+    result = page.locator("#offline-check .offline-result")
+    expect(result).to_have_attribute("data-state", "inactive")
+    expect(page.locator(".verdict-ok, .check-ok, .status-berlaku, [data-state=ok]")).to_have_count(0)
+    expect(page.get_by_role("link", name="Unduh PDF bertanda tangan")).to_have_count(0)
+    snap("verifikasi-dicabut")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator(".verdict")).to_contain_text("REVOKED")
+    expect(result).to_contain_text("NO LONGER in force")
+    snap("verifikasi-dicabut-en")
+
+
+def test_public_pages_in_both_languages(page, live_server, registry, snap, tmp_path):
+    from portal.verification import access
+
+    req, signed = registry.issue()
+    tampered = tmp_path / "sertifikat-tambahan.pdf"
+    tampered.write_bytes(signed + b"%% ditambahkan\n")
+    for lang in ("id", "en"):
+        page.goto(f"/v/{req.public_id}?k={access.token_for(req.public_id)}&lang={lang}#p={make_payload(req)}")
+        expect(page.locator("#offline-check .offline-result")).to_have_attribute("data-state", "ok")
+        snap(f"verifikasi-sah-{lang}")
+        page.goto(f"/v/?lang={lang}")
+        snap(f"verifikasi-unggah-{lang}")
+        page.locator("input[type=file]").set_input_files(str(tampered))
+        page.locator("form[enctype] button[type=submit]").click()
+        expect(page.locator("[data-problem=appended_bytes]")).to_be_visible()
+        snap(f"verifikasi-hasil-tambahan-{lang}")
+        page.goto(f"/v/registri?lang={lang}&q={req.number}")
+        expect(page.locator(".registry-hit")).to_have_count(1)
+        snap(f"verifikasi-registri-{lang}")
+        page.goto(f"/v/offline?lang={lang}")
+        snap(f"verifikasi-luring-{lang}")
+    page.goto("/v/?lang=id")
+    page.locator("input[type=file]").set_input_files(str(tampered))
+    page.locator("form[enctype] button[type=submit]").click()
+    page.get_by_role("link", name="English").click()
+    expect(page.locator(".verdict")).to_contain_text("NOT VALID")
+    expect(page.locator("[data-problem=appended_bytes]")).to_contain_text("EXTRA bytes")
