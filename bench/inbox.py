@@ -39,6 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import bulk  # noqa: E402
 
 from flask import Flask
 from sqlalchemy import event, insert, text
@@ -57,7 +60,7 @@ from portal.flows.registry import FLOWS
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 PASSWORD = "bench-only-password-123"
 CHUNK = 5_000  # cases per bulk insert round
-GOAL_MS = 100.0
+GOAL_MS = 50.0  # every variant (issue 16: a million cases)
 
 # Share of cases per flow: incoming mail dominates, then outgoing letters and licensing.
 FLOW_WEIGHTS = {"SM": 0.34, "SKS": 0.20, "SKA": 0.05, "RCC": 0.12, "ASKOM": 0.09, "LIS": 0.20}
@@ -89,7 +92,7 @@ class Result:
     variant: Variant
     times_ms: list[float]
     queries: list[int]
-    total: int | None
+    total: str
 
     @property
     def median(self) -> float:
@@ -123,6 +126,7 @@ def variants(year: int, found_number: str) -> list[Variant]:
         Variant("HTMX ?alur=SM&page=2", "bench_staf_lisensi", "/kotak-kerja?alur=SM&page=2", fragment),
         Variant("default (kasek)", "bench_kasek", "/kotak-kerja"),
         Variant("default (lsp)", "bench_lsp", "/kotak-kerja"),
+        Variant("default (asesor: own items)", "bench_asesor", "/kotak-kerja"),
     ]
 
 
@@ -206,7 +210,8 @@ class Seeder:
         self.org_ids = [o["id"] for o in orgs]
         # The three accounts the benchmark logs in with, through the real account service.
         for username, roles, org_id in (("bench_staf_lisensi", ["staf_lisensi"], None),
-                                        ("bench_kasek", ["kasek"], None), ("bench_lsp", ["lsp"], 1)):
+                                        ("bench_kasek", ["kasek"], None), ("bench_lsp", ["lsp"], 1),
+                                        ("bench_asesor", ["asesor_lisensi"], None)):
             org = db.session.get(Organisation, org_id) if org_id else None
             user = create_user(username, username.replace("_", " ").title(), f"{username}@bench.test",
                                PASSWORD, roles, organisation=org)
@@ -261,6 +266,7 @@ class Seeder:
                 works += self._done(case_id, code, before, created)
                 for step in open_steps:
                     works.append(self._open(case_id, flow, step, created, items))
+                    works[-1]["search_text"] = f"{case['number']} | {case['title']}".lower()
                     if "staf_lisensi" in step.roles and works[-1]["assignee_id"] is None:
                         self.found_number = case["number"]
                 case["active_steps"] = sorted(s.key for s in open_steps)
@@ -274,10 +280,9 @@ class Seeder:
                 case.update(state=OUTCOME_STATE[outcome], outcome=outcome, closed_at=closed, updated_at=closed,
                             version=len(done) + 1)
             cases.append(case)
-        db.session.execute(insert(Case.__table__), cases)
-        if items:
-            db.session.execute(insert(CaseItem.__table__), items)
-        db.session.execute(insert(WorkItem.__table__), works)
+        bulk.load(db.session, Case.__table__, cases)
+        bulk.load(db.session, CaseItem.__table__, items)
+        bulk.load(db.session, WorkItem.__table__, works)
         self.stats.cases += len(cases)
         self.stats.work_items += len(works)
         self.stats.case_items += len(items)
@@ -301,7 +306,7 @@ class Seeder:
         row = {"id": self.next_work_id, "case_id": case_id, "flow_code": code, "step_key": step.key,
                "item_id": None, "role_mask": self.masks[(code, step.key)], "assignee_id": None,
                "ready_at": ready, "due_at": None, "completed_at": None, "completed_by_id": None,
-               "action_key": None}
+               "action_key": None, "search_text": None}
         self.next_work_id += 1
         return row
 
@@ -393,7 +398,7 @@ def logged_in_client(app: Flask, username: str):
     return client
 
 
-TOTAL_RE = re.compile(r"(\d+) pekerjaan · halaman")
+TOTAL_RE = re.compile(r"((?:lebih dari )?[\d.]+) pekerjaan · halaman")
 
 
 def measure(app: Flask, log: QueryLog, repeat: int, year: int, found_number: str) -> list[Result]:
@@ -417,7 +422,7 @@ def measure(app: Flask, log: QueryLog, repeat: int, year: int, found_number: str
         if variant.headers and "<html" in body.lower():
             raise SystemExit(f"{variant.label}: expected the HTMX fragment, got a whole page")
         match = TOTAL_RE.search(body)
-        results.append(Result(variant, times, counts, int(match.group(1)) if match else 0))
+        results.append(Result(variant, times, counts, match.group(1) if match else "0"))
     return results
 
 
@@ -444,9 +449,9 @@ def explain_inbox(app: Flask, log: QueryLog) -> tuple[str, bool]:
 
 def report(title: str, results: list[Result]) -> None:
     print(f"\n{title}")
-    print(f"  {'variant':28} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'rows':>7}")
+    print(f"  {'variant':28} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'rows':>17}")
     for r in results:
-        print(f"  {r.variant.label:28} {r.median:10.1f} {r.p95:8.1f} {r.query_text:>8} {r.total:>7}")
+        print(f"  {r.variant.label:28} {r.median:10.1f} {r.p95:8.1f} {r.query_text:>8} {r.total:>17}")
 
 
 def run_seed(base_url: str | None, workdir: Path, n_cases: int, repeat: int, seed: int,
@@ -501,10 +506,12 @@ def main(argv: list[str] | None = None) -> int:
             same = all(a.query_text == b.query_text for a, b in zip(results, small))
             print(f"\nquery count independent of the number of cases: {'yes' if same else 'NO'}")
     main_result = results[0]
-    verdict = "under" if main_result.median < GOAL_MS else "OVER"
-    print(f"default inbox median {main_result.median:.1f} ms: {verdict} the {GOAL_MS:.0f} ms goal")
-    print(f"inbox_ms={main_result.median:.1f} queries={main_result.query_text} cases={stats.cases}")
-    return 0 if same and indexed and main_result.median < GOAL_MS else 1
+    worst = max(results, key=lambda r: r.median)
+    verdict = "under" if worst.median < GOAL_MS else "OVER"
+    print(f"slowest variant {worst.variant.label} median {worst.median:.1f} ms: {verdict} the {GOAL_MS:.0f} ms goal")
+    print(f"inbox_ms={main_result.median:.1f} worst_ms={worst.median:.1f} queries={main_result.query_text} "
+          f"cases={stats.cases}")
+    return 0 if same and indexed and worst.median < GOAL_MS else 1
 
 
 if __name__ == "__main__":
