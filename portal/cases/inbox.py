@@ -1,11 +1,13 @@
 """Kotak Kerja: the open work items waiting for a user, in due order, with filters and paging.
 
-The query count is the same whatever the number of cases or rows on the page: one capped count, one
-page of rows (with their case and item joined), one holiday list for the SLA labels. Every condition
-is on `work_item`, so both queries read the partial indexes of open work items, not the closed
-history. The count stops at COUNT_CAP + 1 rows: past that the inbox says "lebih dari 1.000
-pekerjaan" (nobody pages through a thousand items; they filter), so its cost does not grow with
-the inbox. bench/inbox.py measures all this with a million cases.
+The query count is the same whatever the number of cases or rows on the page: one query for the
+first COUNT_CAP + 1 matching items (ids and due times, read from the per-branch indexes of
+cases.inbox_query), whose slice is the page and whose length is the count; one for the page's rows
+with their case and item joined; one holiday list for the SLA labels. Every condition is on
+`work_item` (the search reads the item's own copy of the case number and subject), so nothing reads
+the closed history or joins the cases to filter. Past COUNT_CAP the inbox says "lebih dari 1.000
+pekerjaan" (nobody pages through a thousand items; they filter), so no cost grows with the inbox.
+bench/inbox.py measures this with a million cases.
 """
 from __future__ import annotations
 

@@ -26,13 +26,25 @@ def attach(letter_table) -> None:
     event.listen(letter_table, "after_drop", DDL(f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite"))
 
 
-def _sqlite() -> bool:
-    return db.session.get_bind().dialect.name == "sqlite"
+_ready: dict[str, bool] = {}
+
+
+def _sqlite(fresh: bool = False) -> bool:
+    """SQLite with the search table (a database built before it by create_all has none: plain LIKE).
+    Readers use the answer remembered per database; writers ask afresh, so rows are never missed."""
+    bind = db.session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    key = str(bind.url)
+    if fresh or key not in _ready:
+        _ready[key] = db.session.execute(text("SELECT 1 FROM sqlite_master WHERE name = :name"),
+                                         {"name": FTS_TABLE}).first() is not None
+    return _ready[key]
 
 
 def store(rows: list[dict]) -> None:
     """Replace the search rows of these letters (SQLite; PostgreSQL indexes the column itself)."""
-    if not rows or not _sqlite():
+    if not rows or not _sqlite(fresh=True):
         return
     ids = [row["case_id"] for row in rows]
     for start in range(0, len(ids), 500):
