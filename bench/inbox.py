@@ -97,6 +97,7 @@ class Result:
     times_ms: list[float]
     queries: list[int]
     total: str
+    sql_ms: list[float] = field(default_factory=list)  # time inside the database calls
 
     @property
     def median(self) -> float:
@@ -374,14 +375,22 @@ class QueryLog:
     def __init__(self) -> None:
         self.active = False
         self.statements: list[tuple[str, object]] = []
+        self.sql_seconds = 0.0  # time inside cursor.execute (with after_cursor_execute: `finished`)
+        self._started = 0.0
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
         if self.active:
             self.statements.append((statement, parameters))
+            self._started = time.perf_counter()
+
+    def finished(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self.active:
+            self.sql_seconds += time.perf_counter() - self._started
 
     @contextmanager
     def recording(self) -> Iterator[list[tuple[str, object]]]:
         self.statements = []
+        self.sql_seconds = 0.0
         self.active = True
         try:
             yield self.statements
@@ -412,7 +421,7 @@ def measure(app: Flask, log: QueryLog, repeat: int, year: int, found_number: str
         client = clients.get(variant.user) or clients.setdefault(variant.user, logged_in_client(app, variant.user))
         for _ in range(2):  # warm-up: template compilation, statement caches, pool
             client.get(variant.path, headers=variant.headers)
-        times, counts, body = [], [], ""
+        times, sql, counts, body = [], [], [], ""
         for _ in range(repeat):
             with log.recording() as statements:
                 start = time.perf_counter()
@@ -421,12 +430,13 @@ def measure(app: Flask, log: QueryLog, repeat: int, year: int, found_number: str
             if response.status_code != 200:
                 raise SystemExit(f"{variant.path}: HTTP {response.status_code}")
             times.append(elapsed)
+            sql.append(log.sql_seconds * 1000)
             counts.append(len(statements))
             body = response.get_data(as_text=True)
         if variant.headers and "<html" in body.lower():
             raise SystemExit(f"{variant.label}: expected the HTMX fragment, got a whole page")
         match = TOTAL_RE.search(body)
-        results.append(Result(variant, times, counts, match.group(1) if match else "0"))
+        results.append(Result(variant, times, counts, match.group(1) if match else "0", sql))
     return results
 
 
@@ -447,16 +457,18 @@ def explain_inbox(app: Flask, log: QueryLog) -> tuple[str, bool]:
             kind = "first matches of each branch" if "LIMIT" in statement else "page rows"
             lines = [row[0] if postgres else str(row[-1]) for row in conn.exec_driver_sql(f"{prefix} {statement}", params)]
             work_item_reads = [line for line in lines if re.search(r"\bon work_item\b|^\s*(SCAN|SEARCH) work_item\b", line)]
-            indexed = indexed and bool(work_item_reads) and all("Index" in line or "INDEX" in line for line in work_item_reads)
+            indexed = indexed and bool(work_item_reads) and all("Index" in line or "INDEX" in line or "PRIMARY KEY" in line
+                                                                         for line in work_item_reads)
             out.append(f"  -- {kind} query --\n" + "\n".join("    " + line for line in lines))
     return "\n".join(out), indexed
 
 
 def report(title: str, results: list[Result]) -> None:
     print(f"\n{title}")
-    print(f"  {'variant':28} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'rows':>17}")
+    print(f"  {'variant':28} {'median ms':>10} {'p95 ms':>8} {'sql ms':>7} {'queries':>8} {'rows':>17}")
     for r in results:
-        print(f"  {r.variant.label:28} {r.median:10.1f} {r.p95:8.1f} {r.query_text:>8} {r.total:>17}")
+        print(f"  {r.variant.label:28} {r.median:10.1f} {r.p95:8.1f} {statistics.median(r.sql_ms):7.1f} "
+              f"{r.query_text:>8} {r.total:>17}")
 
 
 def run_seed(base_url: str | None, workdir: Path, n_cases: int, repeat: int, seed: int,
@@ -470,11 +482,13 @@ def run_seed(base_url: str | None, workdir: Path, n_cases: int, repeat: int, see
             engine = db.engine
         log = QueryLog()
         event.listen(engine, "before_cursor_execute", log)
+        event.listen(engine, "after_cursor_execute", log.finished)
         try:
             results = measure(app, log, repeat, now.astimezone(WIB).year, stats.found_number)
             plan = explain_inbox(app, log) if explain else ("", True)
         finally:
             event.remove(engine, "before_cursor_execute", log)
+            event.remove(engine, "after_cursor_execute", log.finished)
             engine.dispose()
     return results, stats, plan
 

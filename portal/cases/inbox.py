@@ -114,10 +114,11 @@ def inbox_page(user, *, flow: str = "", status: str = "", q: str = "", page: int
     start = (page - 1) * PER_PAGE
     found = db.session.execute(inbox_query.first_matches(user, conditions, max(COUNT_CAP, start + PER_PAGE) + 1)).all()
     ids = [row.id for row in found[start:start + PER_PAGE]]
+    # Asked even for an empty page: the same statements whatever the data.
     items = list(db.session.scalars(
         select(WorkItem).where(WorkItem.id.in_(ids))
         .options(joinedload(WorkItem.case, innerjoin=True), joinedload(WorkItem.item))
-        .order_by(WorkItem.due_at.asc().nulls_last(), WorkItem.id))) if ids else []
+        .order_by(WorkItem.due_at.asc().nulls_last(), WorkItem.id)))
     pagination = InboxPage(items, page, min(len(found), COUNT_CAP), len(found) > COUNT_CAP,
                            len(found) > start + PER_PAGE)
     calendar = work_calendar()
