@@ -124,3 +124,49 @@ def test_csv_and_chart_judged_in_sql_match_the_python_judgement(app, db, office)
         on_time_total += sum(m.on_time for m in sql["SM"])
         late_total += sum(m.late for m in sql["SM"])
     assert (on_time_total, late_total) == (1, 1)
+
+
+def test_the_tally_of_finished_letters_matches_their_index_rows_through_every_change(app, db, office):
+    from sqlalchemy import func
+
+    from portal.calendar.models import Holiday
+    from portal.correspondence.letter_tally import LetterTally
+    from portal.correspondence.sla_index import LetterIndex
+
+    def tally():
+        return {(t.flow_code, t.sifat, t.final_state): t.letters for t in db.session.scalars(select(LetterTally))
+                if t.letters}
+
+    def recount():
+        rows = db.session.execute(select(LetterIndex.flow_code, LetterIndex.sifat, LetterIndex.final_state, func.count())
+                                  .where(LetterIndex.final_state.is_not(None), LetterIndex.viewers.is_(None))
+                                  .group_by(LetterIndex.flow_code, LetterIndex.sifat, LetterIndex.final_state))
+        return {(f, s or "", v): n for f, s, v, n in rows}
+
+    now = _now()
+    done = register(office, db, now - timedelta(days=5), matter="lisensi", sifat="segera")
+    late = register(office, db, now - timedelta(days=5), matter="lisensi")
+    register(office, db, now, subject="Masih berjalan")
+    secret = register(office, db, now - timedelta(days=5), matter="lisensi", sifat="rahasia")
+    kasek = office["kasek"]
+    monitoring.letters_page(kasek, monitoring.Filters(), 1)
+    assert tally() == recount() == {}
+    services.record_follow_up(done, office["staf_lisensi"], note="Selesai.", now=now - timedelta(days=5))
+    services.record_follow_up(late, office["staf_lisensi"], note="Selesai.", now=now)
+    services.record_follow_up(secret, office["staf_lisensi"], note="Selesai.", now=now)
+    db.session.commit()
+    page, counts = monitoring.letters_page(kasek, monitoring.Filters(), 1)
+    assert tally() == recount() and sum(tally().values()) == 2  # the secret one is counted live
+    assert counts == monitoring.counts(monitoring.letters_for(kasek, monitoring.Filters()))
+    # A new holiday moves every due time: all rows are recomputed, the tally follows.
+    db.session.add(Holiday(day=(now - timedelta(days=4)).astimezone(WIB).date(), name="Libur uji"))
+    db.session.commit()
+    page, counts = monitoring.letters_page(kasek, monitoring.Filters(), 1)
+    assert tally() == recount()
+    assert counts == monitoring.counts(monitoring.letters_for(kasek, monitoring.Filters()))
+    for sla in monitoring.SLA_STATES:
+        for flow in ("", "SM", "SKS"):
+            filters = monitoring.Filters(sla=sla, flow=flow, state="selesai")
+            _page, by_sql = monitoring.letters_page(kasek, filters, 1)
+            expected = monitoring.counts(monitoring.letters_for(kasek, filters))
+            assert by_sql == expected, (sla, flow)

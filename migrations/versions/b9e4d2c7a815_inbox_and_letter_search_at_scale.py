@@ -1,6 +1,6 @@
 """Kotak Kerja and letter monitoring at scale: per-role partial indexes of open work items with the
 case's number and subject on the item (search_text); letter_index gets closed_at (the chart) and
-covering indexes for the counts; substring search through pg_trgm (PostgreSQL, when the extension
+covering indexes for the counts and letter_tally (finished letters pre-counted); substring search through pg_trgm (PostgreSQL, when the extension
 may be created) or an FTS5 trigram table (SQLite).
 
 Revision ID: b9e4d2c7a815
@@ -57,6 +57,20 @@ def upgrade():
                      'sifat', 'state', 'created_by_id', 'viewers'],
                     unique=False, postgresql_where=sa.text('final_state IS NULL'),
                     sqlite_where=sa.text('final_state IS NULL'))
+    op.create_index('ix_letter_index_secret', 'letter_index',
+                    ['final_state', 'flow_code', 'sifat', 'state', 'viewers'], unique=False,
+                    postgresql_where=sa.text('viewers IS NOT NULL'), sqlite_where=sa.text('viewers IS NOT NULL'))
+    op.create_table('letter_tally',
+    sa.Column('flow_code', sa.String(length=10), nullable=False),
+    sa.Column('sifat', sa.String(length=20), nullable=False),
+    sa.Column('final_state', sa.String(length=10), nullable=False),
+    sa.Column('letters', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('flow_code', 'sifat', 'final_state', name=op.f('pk_letter_tally'))
+    )
+    op.execute("INSERT INTO letter_tally (flow_code, sifat, final_state, letters) "
+               "SELECT flow_code, coalesce(sifat, ''), final_state, count(*) FROM letter_index "
+               "WHERE final_state IS NOT NULL AND viewers IS NULL AND flow_code IS NOT NULL "
+               "GROUP BY flow_code, coalesce(sifat, ''), final_state")
     if bind.dialect.name == 'postgresql':
         from portal.core.trigram import OPS, ensure_extension
 
@@ -77,6 +91,8 @@ def downgrade():
         op.execute("DROP TABLE IF EXISTS letter_search")
     else:
         op.execute("DROP INDEX IF EXISTS ix_letter_index_search_trgm")
+    op.drop_table('letter_tally')
+    op.drop_index('ix_letter_index_secret', table_name='letter_index')
     op.drop_index('ix_letter_index_running', table_name='letter_index')
     op.drop_index('ix_letter_index_finished', table_name='letter_index')
     with op.batch_alter_table('letter_index', schema=None) as batch_op:

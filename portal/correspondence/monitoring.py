@@ -27,7 +27,7 @@ from portal.calendar.workdays import WorkCalendar
 from portal.cases import engine
 from portal.cases.models import Case, WorkItem
 from portal.core.dates import WIB, format_date_id, format_datetime_id, utcnow
-from portal.correspondence import letter_search, letters, sla_index
+from portal.correspondence import letter_search, letter_tally, letters, sla_index
 from portal.correspondence.letters import MAIL_FLOWS, SIFAT
 from portal.extensions import db
 from portal.flows.registry import get_flow
@@ -275,7 +275,11 @@ def letters_page(user, filters: Filters, page: int, *, now: datetime | None = No
         query = query.where(sla_index.sla_condition(filters.sla, now, calendar))
     row = sla_index.LetterIndex
     if with_counts:
-        counts_found.update(sla_index.count_by_state(query, now, calendar))
+        if letter_tally.usable(filters, created_by):
+            counts_found.update(letter_tally.count_by_state(index_query(user, filters, created_by), filters, now,
+                                                            calendar))
+        else:
+            counts_found.update(sla_index.count_by_state(query, now, calendar))
         total, more = sum(counts_found.values()), False
     else:
         capped = query.with_only_columns(row.case_id).order_by(None).limit(COUNT_CAP + 1).subquery()
