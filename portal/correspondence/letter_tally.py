@@ -66,7 +66,7 @@ def usable(filters, created_by) -> bool:
 def count_by_state(query, filters, now: datetime, calendar: WorkCalendar) -> dict[str, int]:
     """{SLA state: letters} for a view `usable` says the tally can serve, in one statement: the
     tally (finished, not secret), the finished secret letters the user may see, the running ones."""
-    from portal.correspondence.sla_index import LetterIndex, running_state_expr, sla_condition
+    from portal.correspondence.sla_index import LetterIndex, running_state_expr
 
     tally = select(LetterTally.final_state.label("sla"), func.sum(LetterTally.letters))
     if filters.flow:
@@ -79,13 +79,15 @@ def count_by_state(query, filters, now: datetime, calendar: WorkCalendar) -> dic
         tally = tally.where(LetterTally.final_state == filters.sla)
     tally = tally.group_by(LetterTally.final_state)
     row = LetterIndex
-    if filters.sla:
-        query = query.where(sla_condition(filters.sla, now, calendar))
-    secret = (query.where(row.final_state.is_not(None), row.viewers.is_not(None))
-              .with_only_columns(row.final_state.label("sla"), func.count()).group_by(row.final_state).order_by(None))
     running_state = running_state_expr(now, calendar)
-    running = (query.where(row.final_state.is_(None)).with_only_columns(running_state.label("sla"), func.count())
-               .group_by(running_state).order_by(None))
+    secret = query.where(row.final_state.is_not(None), row.viewers.is_not(None))
+    running = query.where(row.final_state.is_(None))
+    if filters.sla:  # each part only the condition its own index answers
+        secret = secret.where(row.final_state == filters.sla)
+        running = running.where(running_state == filters.sla)
+    secret = secret.with_only_columns(row.final_state.label("sla"), func.count()).group_by(row.final_state).order_by(None)
+    running = (running.with_only_columns(running_state.label("sla"), func.count()).group_by(running_state)
+               .order_by(None))
     found: dict[str, int] = defaultdict(int)
     for state, n in db.session.execute(union_all(tally, secret, running)):
         found[state] += int(n or 0)

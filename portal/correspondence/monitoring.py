@@ -270,16 +270,14 @@ def letters_page(user, filters: Filters, page: int, *, now: datetime | None = No
         return Page([], 1, 1, 0), counts_found
     calendar = work_calendar()
     sla_index.refresh(calendar, now)
-    query = index_query(user, filters, created_by)
-    if filters.sla:
-        query = query.where(sla_index.sla_condition(filters.sla, now, calendar))
+    unfiltered = index_query(user, filters, created_by)  # all but the SLA filter
+    query = unfiltered.where(sla_index.sla_condition(filters.sla, now, calendar)) if filters.sla else unfiltered
     row = sla_index.LetterIndex
     if with_counts:
         if letter_tally.usable(filters, created_by):
-            counts_found.update(letter_tally.count_by_state(index_query(user, filters, created_by), filters, now,
-                                                            calendar))
+            counts_found.update(letter_tally.count_by_state(unfiltered, filters, now, calendar))
         else:
-            counts_found.update(sla_index.count_by_state(query, now, calendar))
+            counts_found.update(sla_index.count_by_state(unfiltered, now, calendar, filters.sla))
         total, more = sum(counts_found.values()), False
     else:
         capped = query.with_only_columns(row.case_id).order_by(None).limit(COUNT_CAP + 1).subquery()

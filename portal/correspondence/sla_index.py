@@ -229,16 +229,21 @@ def sla_condition(state: str, now: datetime, calendar: WorkCalendar):
     return or_(row.final_state == state, running) if state in ("tepat", "terlambat") else running
 
 
-def count_by_state(query, now: datetime, calendar: WorkCalendar) -> dict[str, int]:
-    """{SLA state: letters} of a filtered letter_index select, in one statement: finished letters
-    grouped by their stored verdict (an index-only count), running ones judged at `now`."""
+def count_by_state(query, now: datetime, calendar: WorkCalendar, sla: str = "") -> dict[str, int]:
+    """{SLA state: letters} of a filtered letter_index select (without its SLA filter: `sla`), in one
+    statement: finished letters grouped by their stored verdict (an index-only count), running ones
+    judged at `now` (the running letters' covering index). Each part gets only the condition its
+    own index can answer, so neither reads the table."""
     row = LetterIndex
     running_state = running_state_expr(now, calendar)
-    finished = (query.where(row.final_state.is_not(None)).with_only_columns(row.final_state.label("sla"), func.count())
-                .group_by(row.final_state).order_by(None))
-    running = (query.where(row.final_state.is_(None)).with_only_columns(running_state.label("sla"), func.count())
-               .group_by(running_state).order_by(None))
+    finished = query.where(row.final_state.is_not(None))
+    running = query.where(row.final_state.is_(None))
+    if sla:
+        finished = finished.where(row.final_state == sla)
+        running = running.where(running_state == sla)
+    finished = finished.with_only_columns(row.final_state.label("sla"), func.count()).group_by(row.final_state)
+    running = running.with_only_columns(running_state.label("sla"), func.count()).group_by(running_state)
     found: dict[str, int] = defaultdict(int)
-    for state, n in db.session.execute(union_all(finished, running)):
+    for state, n in db.session.execute(union_all(finished.order_by(None), running.order_by(None))):
         found[state] += n
     return dict(found)
