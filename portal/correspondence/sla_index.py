@@ -111,7 +111,9 @@ def _mark_changed_letters(session: Session, _context) -> None:
 def refresh(calendar: WorkCalendar, now: datetime) -> int:
     """Recompute stale rows and make the missing ones; returns how many rows were written."""
     flows = mail_flows()
-    stale = set(db.session.scalars(select(LetterIndex.case_id).where(LetterIndex.stale)))
+    # Written as the partial index's own predicate ("stale", not SQLite's "stale = 1"), so both
+    # databases read ix_letter_index_stale (a handful of rows) instead of the whole table.
+    stale = set(db.session.scalars(select(LetterIndex.case_id).where(text("letter_index.stale"))))
     if not stale and db.session.scalar(select(LetterIndex.case_id).limit(1)) is None:
         # No rows at all (just migrated, or letters written without the ORM): index every letter.
         stale = set(db.session.scalars(select(Case.id).where(Case.flow_code.in_(flows))))
