@@ -1,22 +1,26 @@
-"""Kotak Kerja at scale: seeds N cases (default 100,000) and measures ``GET /kotak-kerja``.
+"""Kotak Kerja at scale: seeds N cases (default 100,000; issue 16: 1,000,000) and measures
+``GET /kotak-kerja``.
 
     python bench/inbox.py [--database-url URL | --sqlite] [--cases 100000] [--repeat 30]
                           [--small-cases 1000]
 
 The database is PostgreSQL by default (``$BENCH_DATABASE_URL``, else
 ``postgresql://postgres@127.0.0.1:5432/test``), in a fresh schema the script creates and drops;
-``--sqlite`` uses a temporary SQLite file instead. Seeding uses bulk Core inserts: cases spread over
-the six flows and six years, most closed with their done work items, a good share still open with
-1–3 open work items each (real steps and role masks, due times past / today / future / none, named
-assignees where the step names one).
+``--sqlite`` uses a temporary SQLite file instead. Seeding is bulk SQL, never the engine: rows built
+as plain tuples and loaded with COPY on PostgreSQL (bench/bulk.py; executemany on SQLite): cases
+spread over the six flows and six years, most closed with their done work items, a good share still
+open with 1–3 open work items each (real steps and role masks, due times past / today / future /
+none, named assignees where the step names one). A million cases take a few minutes.
 
-The requests go through the Flask test client as users logged in through the real login form;
-the time is measured around each request (server side: routing, queries, template), the SQL count
-with a ``before_cursor_execute`` listener. The same variants are then run against a small seed
-(``--small-cases``) to show the query count does not depend on the number of rows. On PostgreSQL
-the plans of the inbox's page and count queries are printed once (EXPLAIN ANALYZE).
+The requests go through the Flask test client as users logged in through the real login form
+(a role's inbox, a Kasek's, an LSP's, an assessor's own assigned items, filters, searches, paging,
+HTMX fragments); the time is measured around each request (server side: routing, queries,
+template), the SQL count with a ``before_cursor_execute`` listener. The same variants are then run
+against a small seed (``--small-cases``) to show the query count does not depend on the number of
+rows. The plans of the default inbox's work-item queries are printed once.
 
-The last line reads ``inbox_ms=<median of the default inbox> queries=<n> cases=<n>``.
+Goal (issue 16): every variant under 50 ms. The last line reads
+``inbox_ms=<median of the default inbox> worst_ms=<slowest variant's median> queries=<n> cases=<n>``.
 """
 from __future__ import annotations
 
@@ -39,6 +43,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import bulk  # noqa: E402
 
 from flask import Flask
 from sqlalchemy import event, insert, text
@@ -57,7 +64,7 @@ from portal.flows.registry import FLOWS
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 PASSWORD = "bench-only-password-123"
 CHUNK = 5_000  # cases per bulk insert round
-GOAL_MS = 100.0
+GOAL_MS = 50.0  # every variant (issue 16: a million cases)
 
 # Share of cases per flow: incoming mail dominates, then outgoing letters and licensing.
 FLOW_WEIGHTS = {"SM": 0.34, "SKS": 0.20, "SKA": 0.05, "RCC": 0.12, "ASKOM": 0.09, "LIS": 0.20}
@@ -89,7 +96,8 @@ class Result:
     variant: Variant
     times_ms: list[float]
     queries: list[int]
-    total: int | None
+    total: str
+    sql_ms: list[float] = field(default_factory=list)  # time inside the database calls
 
     @property
     def median(self) -> float:
@@ -123,6 +131,7 @@ def variants(year: int, found_number: str) -> list[Variant]:
         Variant("HTMX ?alur=SM&page=2", "bench_staf_lisensi", "/kotak-kerja?alur=SM&page=2", fragment),
         Variant("default (kasek)", "bench_kasek", "/kotak-kerja"),
         Variant("default (lsp)", "bench_lsp", "/kotak-kerja"),
+        Variant("default (asesor: own items)", "bench_asesor", "/kotak-kerja"),
     ]
 
 
@@ -206,7 +215,8 @@ class Seeder:
         self.org_ids = [o["id"] for o in orgs]
         # The three accounts the benchmark logs in with, through the real account service.
         for username, roles, org_id in (("bench_staf_lisensi", ["staf_lisensi"], None),
-                                        ("bench_kasek", ["kasek"], None), ("bench_lsp", ["lsp"], 1)):
+                                        ("bench_kasek", ["kasek"], None), ("bench_lsp", ["lsp"], 1),
+                                        ("bench_asesor", ["asesor_lisensi"], None)):
             org = db.session.get(Organisation, org_id) if org_id else None
             user = create_user(username, username.replace("_", " ").title(), f"{username}@bench.test",
                                PASSWORD, roles, organisation=org)
@@ -261,6 +271,7 @@ class Seeder:
                 works += self._done(case_id, code, before, created)
                 for step in open_steps:
                     works.append(self._open(case_id, flow, step, created, items))
+                    works[-1]["search_text"] = f"{case['number']} | {case['title']}".lower()
                     if "staf_lisensi" in step.roles and works[-1]["assignee_id"] is None:
                         self.found_number = case["number"]
                 case["active_steps"] = sorted(s.key for s in open_steps)
@@ -274,10 +285,9 @@ class Seeder:
                 case.update(state=OUTCOME_STATE[outcome], outcome=outcome, closed_at=closed, updated_at=closed,
                             version=len(done) + 1)
             cases.append(case)
-        db.session.execute(insert(Case.__table__), cases)
-        if items:
-            db.session.execute(insert(CaseItem.__table__), items)
-        db.session.execute(insert(WorkItem.__table__), works)
+        bulk.load(db.session, Case.__table__, cases)
+        bulk.load(db.session, CaseItem.__table__, items)
+        bulk.load(db.session, WorkItem.__table__, works)
         self.stats.cases += len(cases)
         self.stats.work_items += len(works)
         self.stats.case_items += len(items)
@@ -301,7 +311,7 @@ class Seeder:
         row = {"id": self.next_work_id, "case_id": case_id, "flow_code": code, "step_key": step.key,
                "item_id": None, "role_mask": self.masks[(code, step.key)], "assignee_id": None,
                "ready_at": ready, "due_at": None, "completed_at": None, "completed_by_id": None,
-               "action_key": None}
+               "action_key": None, "search_text": None}
         self.next_work_id += 1
         return row
 
@@ -365,14 +375,22 @@ class QueryLog:
     def __init__(self) -> None:
         self.active = False
         self.statements: list[tuple[str, object]] = []
+        self.sql_seconds = 0.0  # time inside cursor.execute (with after_cursor_execute: `finished`)
+        self._started = 0.0
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
         if self.active:
             self.statements.append((statement, parameters))
+            self._started = time.perf_counter()
+
+    def finished(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self.active:
+            self.sql_seconds += time.perf_counter() - self._started
 
     @contextmanager
     def recording(self) -> Iterator[list[tuple[str, object]]]:
         self.statements = []
+        self.sql_seconds = 0.0
         self.active = True
         try:
             yield self.statements
@@ -393,7 +411,7 @@ def logged_in_client(app: Flask, username: str):
     return client
 
 
-TOTAL_RE = re.compile(r"(\d+) pekerjaan · halaman")
+TOTAL_RE = re.compile(r"((?:lebih dari )?[\d.]+) pekerjaan · halaman")
 
 
 def measure(app: Flask, log: QueryLog, repeat: int, year: int, found_number: str) -> list[Result]:
@@ -403,7 +421,7 @@ def measure(app: Flask, log: QueryLog, repeat: int, year: int, found_number: str
         client = clients.get(variant.user) or clients.setdefault(variant.user, logged_in_client(app, variant.user))
         for _ in range(2):  # warm-up: template compilation, statement caches, pool
             client.get(variant.path, headers=variant.headers)
-        times, counts, body = [], [], ""
+        times, sql, counts, body = [], [], [], ""
         for _ in range(repeat):
             with log.recording() as statements:
                 start = time.perf_counter()
@@ -412,12 +430,13 @@ def measure(app: Flask, log: QueryLog, repeat: int, year: int, found_number: str
             if response.status_code != 200:
                 raise SystemExit(f"{variant.path}: HTTP {response.status_code}")
             times.append(elapsed)
+            sql.append(log.sql_seconds * 1000)
             counts.append(len(statements))
             body = response.get_data(as_text=True)
         if variant.headers and "<html" in body.lower():
             raise SystemExit(f"{variant.label}: expected the HTMX fragment, got a whole page")
         match = TOTAL_RE.search(body)
-        results.append(Result(variant, times, counts, int(match.group(1)) if match else 0))
+        results.append(Result(variant, times, counts, match.group(1) if match else "0", sql))
     return results
 
 
@@ -428,25 +447,28 @@ def explain_inbox(app: Flask, log: QueryLog) -> tuple[str, bool]:
     client = logged_in_client(app, "bench_staf_lisensi")
     with log.recording() as statements:
         client.get("/kotak-kerja")
-    wanted = [(s, p) for s, p in statements if "work_item" in s and ("LIMIT" in s or "count(" in s.lower())]
+    # The union of each branch's first matches (page and capped count), then the page's rows by id.
+    wanted = [(s, p) for s, p in statements if "FROM work_item" in s and ("LIMIT" in s or ".id IN (" in s)]
     out, indexed = [], len(wanted) == 2
     with app.app_context(), db.engine.connect() as conn:
         postgres = conn.dialect.name == "postgresql"
         prefix = "EXPLAIN (ANALYZE, COSTS OFF)" if postgres else "EXPLAIN QUERY PLAN"
         for statement, params in wanted:
-            kind = "count" if "count(" in statement.lower() else "page"
+            kind = "first matches of each branch" if "LIMIT" in statement else "page rows"
             lines = [row[0] if postgres else str(row[-1]) for row in conn.exec_driver_sql(f"{prefix} {statement}", params)]
             work_item_reads = [line for line in lines if re.search(r"\bon work_item\b|^\s*(SCAN|SEARCH) work_item\b", line)]
-            indexed = indexed and bool(work_item_reads) and all("Index" in line or "INDEX" in line for line in work_item_reads)
+            indexed = indexed and bool(work_item_reads) and all("Index" in line or "INDEX" in line or "PRIMARY KEY" in line
+                                                                         for line in work_item_reads)
             out.append(f"  -- {kind} query --\n" + "\n".join("    " + line for line in lines))
     return "\n".join(out), indexed
 
 
 def report(title: str, results: list[Result]) -> None:
     print(f"\n{title}")
-    print(f"  {'variant':28} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'rows':>7}")
+    print(f"  {'variant':28} {'median ms':>10} {'p95 ms':>8} {'sql ms':>7} {'queries':>8} {'rows':>17}")
     for r in results:
-        print(f"  {r.variant.label:28} {r.median:10.1f} {r.p95:8.1f} {r.query_text:>8} {r.total:>7}")
+        print(f"  {r.variant.label:28} {r.median:10.1f} {r.p95:8.1f} {statistics.median(r.sql_ms):7.1f} "
+              f"{r.query_text:>8} {r.total:>17}")
 
 
 def run_seed(base_url: str | None, workdir: Path, n_cases: int, repeat: int, seed: int,
@@ -460,11 +482,13 @@ def run_seed(base_url: str | None, workdir: Path, n_cases: int, repeat: int, see
             engine = db.engine
         log = QueryLog()
         event.listen(engine, "before_cursor_execute", log)
+        event.listen(engine, "after_cursor_execute", log.finished)
         try:
             results = measure(app, log, repeat, now.astimezone(WIB).year, stats.found_number)
             plan = explain_inbox(app, log) if explain else ("", True)
         finally:
             event.remove(engine, "before_cursor_execute", log)
+            event.remove(engine, "after_cursor_execute", log.finished)
             engine.dispose()
     return results, stats, plan
 
@@ -501,10 +525,12 @@ def main(argv: list[str] | None = None) -> int:
             same = all(a.query_text == b.query_text for a, b in zip(results, small))
             print(f"\nquery count independent of the number of cases: {'yes' if same else 'NO'}")
     main_result = results[0]
-    verdict = "under" if main_result.median < GOAL_MS else "OVER"
-    print(f"default inbox median {main_result.median:.1f} ms: {verdict} the {GOAL_MS:.0f} ms goal")
-    print(f"inbox_ms={main_result.median:.1f} queries={main_result.query_text} cases={stats.cases}")
-    return 0 if same and indexed and main_result.median < GOAL_MS else 1
+    worst = max(results, key=lambda r: r.median)
+    verdict = "under" if worst.median < GOAL_MS else "OVER"
+    print(f"slowest variant {worst.variant.label} median {worst.median:.1f} ms: {verdict} the {GOAL_MS:.0f} ms goal")
+    print(f"inbox_ms={main_result.median:.1f} worst_ms={worst.median:.1f} queries={main_result.query_text} "
+          f"cases={stats.cases}")
+    return 0 if same and indexed and worst.median < GOAL_MS else 1
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def seed(n: int, rng: random.Random) -> None:
         db.session.commit()
 
 
-def measure(app, log: QueryLog, repeat: int) -> tuple[list[tuple[str, float, str, int]], float]:
+def measure(app, log: QueryLog, repeat: int) -> tuple[list[tuple[str, float, str, float]], float]:
     today = utcnow().date()
     client = logged_in_client(app, "bench_kasek")
     start = time.perf_counter()
@@ -121,15 +121,16 @@ def measure(app, log: QueryLog, repeat: int) -> tuple[list[tuple[str, float, str
     for label, path in VARIANTS:
         path = path.format(since=(today - timedelta(days=400)).isoformat(), until=(today - timedelta(days=300)).isoformat())
         client.get(path)  # warm-up
-        times, counts = [], set()
+        times, sql, counts = [], [], set()
         for _ in range(repeat):
             with log.recording() as statements:
                 start = time.perf_counter()
                 response = client.get(path)
                 times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (path, response.status_code)
+            sql.append(log.sql_seconds * 1000)
             counts.add(len(statements))
-        rows.append((label, statistics.median(times), "/".join(map(str, sorted(counts))), repeat))
+        rows.append((label, statistics.median(times), "/".join(map(str, sorted(counts))), statistics.median(sql)))
     return rows, fill_seconds
 
 
@@ -143,10 +144,12 @@ def run(base_url: str | None, letters: int, repeat: int, workdir: Path, tag: str
             seeded = time.perf_counter() - started
             engine = db.engine
             event.listen(engine, "before_cursor_execute", log)
+            event.listen(engine, "after_cursor_execute", log.finished)
             try:
                 rows, fill = measure(app, log, repeat)
             finally:
                 event.remove(engine, "before_cursor_execute", log)
+                event.remove(engine, "after_cursor_execute", log.finished)
                 db.session.remove()
                 engine.dispose()
     return rows, seeded, fill
@@ -168,9 +171,9 @@ def main(argv: list[str] | None = None) -> int:
                 rows, seeded, fill = run(base, n, args.repeat, Path(tmp), f"m{n}")
                 results[n] = rows
                 print(f"\n{n:,} letters (seeded in {seeded:.1f} s; first view filled letter_sla in {fill:.1f} s)")
-                print(f"{'variant':40} {'median ms':>10} {'queries':>8}")
-                for label, median, queries, _ in rows:
-                    print(f"{label:40} {median:10.1f} {queries:>8}")
+                print(f"{'variant':40} {'median ms':>10} {'sql ms':>7} {'queries':>8}")
+                for label, median, queries, sql_ms in rows:
+                    print(f"{label:40} {median:10.1f} {sql_ms:7.1f} {queries:>8}")
     big = results[args.letters]
     worst = max(r[1] for r in big)
     if args.small_letters:

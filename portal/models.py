@@ -3,6 +3,7 @@ from portal.accounts.models import LoginAttempt, Organisation, User, UserRole, U
 from portal.audit.models import AuditEntry  # noqa: F401
 from portal.calendar.models import Holiday  # noqa: F401
 from portal.correspondence.sla_index import LetterIndex  # noqa: F401
+from portal.correspondence.letter_tally import LetterTally  # noqa: F401
 from portal.cases.models import Case, CaseEvent, CaseItem, DocumentVersion, WorkItem  # noqa: F401
 from portal.correspondence.models import DispositionRecord  # noqa: F401
 from portal.forms.models import StepFormDraft  # noqa: F401

@@ -10,7 +10,8 @@ from huey import RedisHuey, SqliteHuey
 from portal.config import INSTANCE_DIR
 
 # Modules that declare tasks; the worker imports them all so the consumer knows every task.
-TASK_MODULES = ("portal.signing.tasks", "portal.mail.tasks", "portal.cases.tasks", "portal.notifications.tasks")
+TASK_MODULES = ("portal.signing.tasks", "portal.mail.tasks", "portal.cases.tasks", "portal.notifications.tasks",
+                "portal.audit.tasks", "portal.accounts.tasks")
 
 
 def _make_huey():

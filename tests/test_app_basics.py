@@ -113,7 +113,20 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
         upgrade()
         engine = create_engine(url)
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+            dialect = conn.dialect.name
+
+            def include_object(obj, name, type_, reflected, compare_to):
+                # An index created on one database only (ddl_if), and SQLite's FTS5 search table and
+                # its shadow tables (portal.correspondence.letter_search), are no model tables.
+                guard = getattr(obj, "_ddl_if", None)
+                if type_ == "index" and guard is not None and guard.dialect not in (None, dialect):
+                    return False
+                if type_ == "index" and guard is not None and guard.callable_ is not None and reflected is False:
+                    return guard.callable_(None, obj, conn)
+                return not (type_ == "table" and name.startswith("letter_search"))
+
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                           "include_object": include_object}),
                                     ext_db.metadata)
         engine.dispose()
         ext_db.engine.dispose()

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, session
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 
 from portal.accounts.models import User, UserSession
 from portal.core.dates import utcnow
@@ -30,12 +30,17 @@ def start(user: User, ip_address: str | None) -> None:
     session[SESSION_TOKEN_KEY] = token
 
 
+def _oldest_valid(now=None):
+    """Sessions started before this have ended on their own (SESSION_MAX_HOURS)."""
+    return (now or utcnow()) - timedelta(hours=current_app.config.get("SESSION_MAX_HOURS", 12))
+
+
 def current_row() -> UserSession | None:
     token = session.get(SESSION_TOKEN_KEY)
     if not token:
         return None
     # An absolute lifetime too: a forgotten browser does not stay signed in for ever.
-    oldest = utcnow() - timedelta(hours=current_app.config.get("SESSION_MAX_HOURS", 12))
+    oldest = _oldest_valid()
     return db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token),
                                                        UserSession.ended_at.is_(None),
                                                        UserSession.created_at >= oldest))
@@ -61,3 +66,11 @@ def user_of_current_session(user_id: int) -> User | None:
     if row is None or row.user_id != user_id:
         return None
     return db.session.get(User, user_id)
+
+
+def prune_expired(now=None) -> int:
+    """Delete the session rows that can never sign anyone in again: ended (logout, password change)
+    or past their absolute lifetime. Returns how many were removed (run nightly by the worker)."""
+    result = db.session.execute(delete(UserSession).where(or_(UserSession.ended_at.is_not(None),
+                                                              UserSession.created_at < _oldest_valid(now))))
+    return result.rowcount or 0

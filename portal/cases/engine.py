@@ -22,7 +22,7 @@ from portal.cases.documents import (  # noqa: F401
     item_key, latest_documents, present_codes, record_decision, upload_document,
 )
 from portal.cases.errors import CaseError
-from portal.cases.models import Case, CaseEvent, CaseItem, WorkItem
+from portal.cases.models import Case, CaseEvent, CaseItem, WorkItem, work_search_text
 from portal.cases.timeline import log as _log, note  # noqa: F401
 from portal.core.dates import utcnow
 from portal.extensions import db
@@ -248,7 +248,7 @@ def _open_work(case: Case, flow: Flow, step: Step, item: CaseItem | None, actor:
         assignee_id = named[0] if named else None
     work = WorkItem(case_id=case.id, flow_code=case.flow_code, step_key=step.key, item=item,
                     role_mask=role_mask(step.roles), assignee_id=assignee_id, state="open",
-                    ready_at=now, due_at=due_time(case, step, now))
+                    ready_at=now, due_at=due_time(case, step, now), search_text=work_search_text(case))
     db.session.add(work)
     db.session.flush()
     signals.step_opened.send(case, work=work)

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect, text, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
 from portal.core.dates import utcnow
 from portal.core.types import UTCDateTime
 from portal.extensions import db
+from portal.flows.roles import ROLES
 
 CASE_STATES = {"berjalan": "Berjalan", "selesai": "Selesai", "ditolak": "Ditolak", "ditarik": "Ditarik"}
 
@@ -72,8 +73,9 @@ class WorkItem(db.Model):
         Index("ix_work_item_open_due", "due_at", postgresql_where=text("state = 'open'"),
               sqlite_where=text("state = 'open'")),
         Index("ix_work_item_case_state", "case_id", "state"),
-        Index("ix_work_item_assignee_open", "assignee_id", postgresql_where=text("state = 'open'"),
-              sqlite_where=text("state = 'open'")),
+        # A person's open items in due order (Kotak Kerja); per role: cases.inbox_query.role_indexes().
+        Index("ix_work_item_assignee_open", "assignee_id", "due_at", "id", "case_id", "flow_code", "search_text",
+              postgresql_where=text("state = 'open'"), sqlite_where=text("state = 'open'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +92,9 @@ class WorkItem(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     action_key: Mapped[str | None] = mapped_column(String(60))
+    # The case's number and subject, lower-cased (work_search_text): the Kotak Kerja searches open
+    # items through the same indexes that list them, without a join to the cases.
+    search_text: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship()
     item: Mapped[CaseItem | None] = relationship()
@@ -149,3 +154,31 @@ class CaseEvent(db.Model):
 
     actor: Mapped[User | None] = relationship()
     document_version: Mapped[DocumentVersion | None] = relationship()
+
+
+
+def open_role_predicate(role: str) -> str:
+    """The open, unassigned work items waiting for `role` (bit i of role_mask = i-th role of ROLES)."""
+    return f"state = 'open' AND assignee_id IS NULL AND (role_mask & {1 << list(ROLES).index(role)}) <> 0"
+
+
+# Kotak Kerja: one small partial index per role, its waiting items in due order (cases.inbox_query),
+# holding every column the inbox filters on, so a filtered page or count reads the index alone.
+INBOX_INDEX_COLUMNS = ("due_at", "id", "case_id", "flow_code", "search_text")
+for _role in ROLES:
+    Index(f"ix_work_item_open_role_{_role}", *(WorkItem.__table__.c[name] for name in INBOX_INDEX_COLUMNS),
+          postgresql_where=text(open_role_predicate(_role)), sqlite_where=text(open_role_predicate(_role)))
+
+
+def work_search_text(case: Case) -> str:
+    return f"{case.number or ''} | {case.title or ''}".lower()
+
+
+@event.listens_for(Session, "after_flush")
+def _renew_work_search_text(session: Session, _context) -> None:
+    """A case renumbered or retitled: its open work items are found by the new text."""
+    for case in [obj for obj in session.dirty if isinstance(obj, Case)]:
+        if inspect(case).attrs.title.history.has_changes() or inspect(case).attrs.number.history.has_changes():
+            table = WorkItem.__table__
+            session.connection().execute(update(table).where(table.c.case_id == case.id, table.c.state == "open")
+                                         .values(search_text=work_search_text(case)))

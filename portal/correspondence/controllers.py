@@ -14,7 +14,7 @@ from portal.cases.engine import CaseError
 from portal.cases.models import Case
 from portal.core.access import allow
 from portal.core.dates import WIB, format_date_id, format_datetime_id, utcnow
-from portal.correspondence import forms, letters, screens, services
+from portal.correspondence import forms, letters, reports, screens, services
 from portal.correspondence import monitoring as sla
 from portal.correspondence.blueprint import bp
 from portal.correspondence.chart import sla_chart_svg
@@ -50,7 +50,7 @@ def _choices() -> dict:
 def _list_page(template: str, title: str, *, created_by: int | None = None, extra: dict | None = None):
     filters = sla.Filters.from_args(request.args)
     page, counts = sla.letters_page(current_user, filters, request.args.get("page", 1, type=int),
-                                    created_by=created_by)
+                                    created_by=created_by, with_counts=template == "correspondence/monitoring.html")
     context = dict(filters=filters, page=page, counts=counts, title=title,
                    endpoint=request.endpoint, can_draft=bool(current_user.role_codes & set(DRAFTERS)),
                    **_choices(), **(extra or {}))
@@ -83,7 +83,7 @@ def monitoring_csv():
     filters = sla.Filters.from_args(request.args)
     if filters.errors:
         abort(400, description=" ".join(filters.errors))
-    body = sla.to_csv(sla.letters_for(current_user, filters))
+    body = sla.to_csv(reports.export_statuses(current_user, filters))
     name = f"monitoring-surat-{_today().isoformat()}.csv"
     return Response(body.encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -95,8 +95,7 @@ def sla_chart():
     year = request.args.get("tahun", _today().year, type=int)
     if not 2000 <= year <= 2100:
         abort(404)
-    statuses = sla.letters_for(current_user, sla.Filters(state="selesai"), closed_in=year)
-    figures = sla.monthly_figures(statuses, year)
+    figures = reports.monthly_figures(current_user, year)
     charts = [(code, MAIL_FLOWS[code], sla_chart_svg(f"grafik-{code.lower()}", MAIL_FLOWS[code], year, months),
                months) for code, months in figures.items()]
     return render_template("correspondence/chart.html", year=year, charts=charts, printed_at=utcnow())

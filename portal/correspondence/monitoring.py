@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -26,7 +27,7 @@ from portal.calendar.workdays import WorkCalendar
 from portal.cases import engine
 from portal.cases.models import Case, WorkItem
 from portal.core.dates import WIB, format_date_id, format_datetime_id, utcnow
-from portal.correspondence import letters, sla_index
+from portal.correspondence import letter_search, letter_tally, letters, sla_index
 from portal.correspondence.letters import MAIL_FLOWS, SIFAT
 from portal.extensions import db
 from portal.flows.registry import get_flow
@@ -252,41 +253,51 @@ def index_query(user, filters: Filters, created_by: int | None = None):
     if filters.until:
         query = query.where(row.created_at < _day_start(filters.until + timedelta(days=1)))
     if filters.q:
-        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(row.search_text.like(f"%{escaped}%", escape="\\"))
+        query = query.where(letter_search.matches(row.case_id, row.search_text, filters.q))
     query = query.where(sla_index.visible_to(user))
     return query.order_by(row.created_at.desc(), row.case_id.desc())
 
 
 def letters_page(user, filters: Filters, page: int, *, now: datetime | None = None, created_by: int | None = None,
-                 per_page: int = 25) -> tuple[Page, dict[str, int]]:
-    """One page of the letters `user` may see that match the filters, and the SLA counts of all of
-    them: filtered, counted and paged in SQL (a constant number of queries, whatever the total)."""
+                 per_page: int = 25, with_counts: bool = True) -> tuple[Page, dict[str, int]]:
+    """One page of the letters `user` may see that match the filters, newest first: filtered, counted
+    and paged in SQL (a constant number of queries, whatever the total). With `with_counts` (the
+    monitoring page) the SLA counts of all matches, exact; without (search, own letters) only a
+    total, exact up to COUNT_CAP, past it "lebih dari 1.000"."""
     now = now or utcnow()
     counts_found = {key: 0 for key in SLA_STATES}
     if filters.errors:
         return Page([], 1, 1, 0), counts_found
     calendar = work_calendar()
     sla_index.refresh(calendar, now)
-    sla_state = sla_index.sla_state_expr(now, calendar)
-    query = index_query(user, filters, created_by)
-    if filters.sla:
-        query = query.where(sla_state == filters.sla)
-    counted = query.with_only_columns(sla_state.label("sla"), func.count()).group_by(sla_state).order_by(None)
-    counts_found.update({state: n for state, n in db.session.execute(counted)})
-    total = sum(counts_found.values())
+    unfiltered = index_query(user, filters, created_by)  # all but the SLA filter
+    query = unfiltered.where(sla_index.sla_condition(filters.sla, now, calendar)) if filters.sla else unfiltered
+    row = sla_index.LetterIndex
+    if with_counts:
+        if letter_tally.usable(filters, created_by):
+            counts_found.update(letter_tally.count_by_state(unfiltered, filters, now, calendar))
+        else:
+            counts_found.update(sla_index.count_by_state(unfiltered, now, calendar, filters.sla))
+        total, more = sum(counts_found.values()), False
+    else:
+        capped = query.with_only_columns(row.case_id).order_by(None).limit(COUNT_CAP + 1).subquery()
+        counted = db.session.scalar(select(func.count()).select_from(capped))
+        total, more = min(counted, COUNT_CAP), counted > COUNT_CAP
     pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    ids = list(db.session.scalars(query.with_only_columns(sla_index.LetterIndex.case_id)
-                                  .limit(per_page).offset((page - 1) * per_page)))
+    page = max(1, page) if more else min(max(1, page), pages)
+    ids = list(db.session.scalars(query.with_only_columns(row.case_id).limit(per_page + 1)
+                                  .offset((page - 1) * per_page)))
+    has_next, ids = len(ids) > per_page, ids[:per_page]
     works: dict[int, list[WorkItem]] = defaultdict(list)
-    cases: dict[int, Case] = {}
-    if ids:
-        cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))}
-        for work in db.session.scalars(select(WorkItem).where(WorkItem.case_id.in_(ids)).order_by(WorkItem.id)):
-            works[work.case_id].append(work)
+    # Asked even for an empty page: the same statements whatever the data.
+    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))}
+    for work in db.session.scalars(select(WorkItem).where(WorkItem.case_id.in_(ids)).order_by(WorkItem.id)):
+        works[work.case_id].append(work)
     rows = [letter_status(cases[i], works[i], calendar, now) for i in ids if i in cases]
-    return Page(rows, page, pages, total), counts_found
+    return Page(rows, page, pages, total, more=more, next_exists=has_next), counts_found
+
+
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -295,6 +306,8 @@ class Page:
     page: int
     pages: int
     total: int
+    more: bool = False  # more than `total` (COUNT_CAP) letters match: `pages` is not known
+    next_exists: bool | None = None
 
     @property
     def has_prev(self) -> bool:
@@ -302,13 +315,11 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.next_exists if self.next_exists is not None else self.page < self.pages
 
-
-def paginate(rows: list, page: int, per_page: int = 25) -> Page:
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(max(1, page), pages)
-    return Page(rows[(page - 1) * per_page: page * per_page], page, pages, len(rows))
+    @property
+    def total_text(self) -> str:
+        return f"lebih dari {COUNT_CAP:,}".replace(",", ".") if self.more else str(self.total)
 
 
 def counts(statuses: list[LetterStatus]) -> dict[str, int]:
@@ -330,7 +341,7 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def to_csv(statuses: list[LetterStatus]) -> str:
+def to_csv(statuses: Iterable[LetterStatus]) -> str:
     """UTF-8 with BOM so Excel opens the Indonesian text right; comma separated, CRLF lines."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
