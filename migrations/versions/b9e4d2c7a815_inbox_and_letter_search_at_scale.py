@@ -4,7 +4,7 @@ covering indexes for the counts and letter_tally (finished letters pre-counted);
 may be created) or an FTS5 trigram table (SQLite).
 
 Revision ID: b9e4d2c7a815
-Revises: e7b4c2d91f05
+Revises: 19f28e82f14b
 Create Date: 2026-11-30 14:00:00
 
 """
@@ -16,7 +16,7 @@ import portal.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'b9e4d2c7a815'
-down_revision = 'e7b4c2d91f05'
+down_revision = '19f28e82f14b'
 branch_labels = None
 depends_on = None
 
