@@ -363,27 +363,24 @@ class Stopwatch:
         self._undo.clear()
 
 
-def profile_queue_batch(portal: Portal, n: int, pdfs) -> None:
+def profile_queue_batch(portal: Portal, kind: str, requests) -> None:
     """Split one warm batch's wall time into its parts, then a cProfile of the main process."""
     import cProfile
     import pstats
 
     from portal import storage
-    from portal.cases import engine
     from portal.extensions import db
-    from portal.signing import queue, runner
+    from portal.signing import recording, runner
 
-    _case, requests = portal.case_at_certificate_signing(n, pdfs)
+    n = len(requests)
     watch = Stopwatch()
-    watch.wrap(runner, "_sign_items", "signing (waiting for the signing processes)")
-    watch.wrap(runner, "store_signed", "store_signed (whole, per document)")
-    watch.wrap(storage, "read_bytes", "  reading drafts from storage")
-    watch.wrap(engine, "upload_document", "  engine.upload_document (file + version + timeline)")
-    watch.wrap(storage, "save_bytes", "    storage.save_bytes (file write)")
-    watch.wrap(queue, "record", "  audit record of the signature")
-    watch.wrap(engine, "record", "  audit record of the upload (inside upload_document)")
-    watch.wrap(queue, "advance_if_complete", "  advance_if_complete (count + final act)")
-    watch.wrap(engine, "latest_documents", "  engine.latest_documents")
+    watch.wrap(runner, "_sign_items", "signing thread: _sign_items (overlaps the rest)")
+    watch.wrap(runner, "store_signed_group", "store_signed_group (whole, per group)")
+    watch.wrap(storage, "read_bytes", "reading drafts from storage")
+    watch.wrap(recording, "add_stored_versions", "  add_stored_versions (versions + timeline)")
+    watch.wrap(storage, "save_many", "storage.save_many (file writes)")
+    watch.wrap(recording, "record", "  audit record of the signature")
+    watch.wrap(recording, "advance_if_complete", "advance_if_complete (the step moves on)")
     watch.wrap(db.session, "commit", "commit")
     queries = {"n": 0}
 
@@ -402,13 +399,15 @@ def profile_queue_batch(portal: Portal, n: int, pdfs) -> None:
         profiler.disable()
         watch.restore()
         event.remove(engine_, "before_cursor_execute", count)
-    print(f"\nprofiled warm batch: {n} documents in {batch.seconds:.2f} s = {batch.rate:.1f} docs/s, "
+    print(f"\nprofiled warm batch of {kind}s: {n} documents in {batch.seconds:.2f} s = {batch.rate:.1f} docs/s, "
           f"{queries['n']} SQL statements ({queries['n'] / n:.1f} per document)")
     print(f"{'part':58} {'s':>7} {'% of batch':>10} {'calls':>6}")
     for label, seconds in watch.seconds.items():
         print(f"{label:58} {seconds:7.2f} {100 * seconds / batch.seconds:9.1f}% {watch.calls[label]:6d}")
     print()
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats("portal", 45)
 
 
 # --- main --------------------------------------------------------------------------------------------
@@ -523,8 +522,11 @@ def run(app, args, workdir: Path) -> None:
     progress_n = min(args.n, 100)
     first_s, max_step, counts_seen, progress_s = progress_run(app, portal, progress_n, cert_sources[:progress_n]) \
         if cert_sources else (0.0, 0, 0, 0.0)
-    if args.profile and cert_sources:
-        profile_queue_batch(portal, args.n, cert_sources)
+    if args.profile:
+        for kind in args.kinds:
+            _cases, requests = (portal.case_at_certificate_signing(args.n, cert_sources) if kind == "certificate"
+                                else portal.letters_at_signing(args.n, letter))
+            profile_queue_batch(portal, kind, requests)
     shutdown_pools()
 
     bt = None

@@ -12,14 +12,14 @@ def slow_down_storing_signatures(patcher, seconds: float) -> None:
     """Make the runner pause `seconds` after each signed document it stores (patcher: monkeypatch)."""
     from portal.signing import runner
 
-    original = runner.store_signed
+    original = runner.store_signed_group
 
     def store_then_pause(*args, **kwargs):
-        stored = original(*args, **kwargs)
-        time.sleep(seconds)
-        return stored
+        recorded = original(*args, **kwargs)
+        time.sleep(seconds * len(recorded))
+        return recorded
 
-    patcher.setattr(runner, "store_signed", store_then_pause)
+    patcher.setattr(runner, "store_signed_group", store_then_pause)
 
 
 class _Setattr:

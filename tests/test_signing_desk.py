@@ -223,19 +223,19 @@ def test_a_certificate_swapped_mid_batch_fails_the_batch_cleanly(app, db, desk_c
     monkeypatch.setitem(app.config, "SIGNING_CHUNK", 2)
     _rcc(cast, 4, "sign_certificates", "RCC sertifikat ketiga", offset=12)
     db.session.commit()
-    original = runner.store_signed
+    original = runner.store_signed_group
     stored = []
 
     def store_then_swap(*args, **kwargs):
         result = original(*args, **kwargs)
-        stored.append(args[0].id)
+        stored.append([request.id for request in result])
         if len(stored) == 1:  # between the first and the later chunks the key file is replaced
             swapped = tmp_path / "baru.p12"
             shutil.copyfile(second.p12_path, swapped)
             os.replace(swapped, active)
         return result
 
-    monkeypatch.setattr(runner, "store_signed", store_then_swap)
+    monkeypatch.setattr(runner, "store_signed_group", store_then_swap)
     client = _client(app, cast.user("ketua"))
     location = client.post("/tanda-tangan/siapkan", data={"kelompok": "jenis", "jenis": "certificate",
                                                           "groups": ["jenis:certificate"]}).headers["Location"]

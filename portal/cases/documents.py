@@ -3,6 +3,8 @@ version of its slot (a D-code, per participant or LKS finding where the step run
 Versions are never changed or deleted; the newest of each slot is the current document."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from portal import storage, uploads
@@ -82,13 +84,64 @@ def upload_document(case: Case, code: str, filename: str, data: bytes, actor: Us
     )
     db.session.add(version)
     db.session.flush()
-    label = f"{code} {flow.document(code).short_name} diunggah (versi {version.version})"
+    _announce(case, version, item, actor, work)
+    return version
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A file already in storage, to be recorded as the next version of its slot."""
+
+    case: Case
+    code: str
+    filename: str
+    stored: storage.StoredFile
+    item: CaseItem | None = None
+    note: str | None = None
+
+
+def add_stored_versions(entries: list[StoredVersion], actor: User | None) -> list[DocumentVersion]:
+    """Record several stored files at once (a signing batch's group of signed PDFs): one read of
+    their slots' current versions and one flush for all, then each is logged, audited and announced
+    as :func:`upload_document` does. In order."""
+    for entry in entries:
+        flow = flow_of(entry.case)
+        if entry.code not in flow.document_codes:
+            raise CaseError(f"Kode dokumen {entry.code} tidak dikenal pada {flow.name}.")
+    if not entries:
+        return []
+    slots = [(entry.case.id, entry.code, item_key(entry.item)) for entry in entries]
+    last = {(case_id, code, key): newest for case_id, code, key, newest in db.session.execute(
+        select(DocumentVersion.case_id, DocumentVersion.code, DocumentVersion.item_key,
+               func.max(DocumentVersion.version))
+        .where(DocumentVersion.case_id.in_({slot[0] for slot in slots}),
+               DocumentVersion.code.in_({slot[1] for slot in slots}),
+               DocumentVersion.item_key.in_({slot[2] for slot in slots}))
+        .group_by(DocumentVersion.case_id, DocumentVersion.code, DocumentVersion.item_key))}
+    versions = []
+    for entry, slot in zip(entries, slots):
+        last[slot] = last.get(slot, 0) + 1
+        versions.append(DocumentVersion(
+            case_id=entry.case.id, code=entry.code, item_key=slot[2], version=last[slot],
+            filename=clean_filename(entry.filename, f"{entry.code}.pdf"), content_type="application/pdf",
+            size=entry.stored.size, sha256=entry.stored.sha256, storage_key=entry.stored.key,
+            note=(entry.note or "").strip() or None, uploaded_by=actor))
+    db.session.add_all(versions)
+    db.session.flush()
+    for entry, version in zip(entries, versions):
+        _announce(entry.case, version, entry.item, actor, None)
+    return versions
+
+
+def _announce(case: Case, version: DocumentVersion, item: CaseItem | None, actor: User | None,
+              work: WorkItem | None) -> None:
+    """A new version on the timeline and in the audit trail; the areas that follow documents hear of it."""
+    label = f"{version.code} {flow_of(case).document(version.code).short_name} diunggah (versi {version.version})"
     log(case, actor, "upload", label, step_key=version.step_key, item=item, document=version)
-    record("case.document", case, actor=actor, detail={"code": code, "version": version.version,
-                                                       "sha256": version.sha256, "item": key})
+    record("case.document", case, actor=actor, detail={"code": version.code, "version": version.version,
+                                                       "sha256": version.sha256, "item": version.item_key})
     case.updated_at = utcnow()
     signals.document_stored.send(case, version=version, work=work, actor=actor)
-    return version
 
 
 def record_decision(case: Case, codes, label: str, actor: User | None, reason: str | None) -> None:

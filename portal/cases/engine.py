@@ -116,8 +116,10 @@ class ActionResult:
 
 
 def act(case: Case, work_id: int, action_key: str, actor: User, *, reason: str | None = None,
-        expected_version: int | None = None, now: datetime | None = None) -> ActionResult:
-    """Take `action_key` on the open work item `work_id` of `case` as `actor`."""
+        expected_version: int | None = None, now: datetime | None = None,
+        present: set[str] | None = None) -> ActionResult:
+    """Take `action_key` on the open work item `work_id` of `case` as `actor` (`present`: the
+    document codes of the step, `present_codes(case, work.item)`, when the caller has just read them)."""
     now = now or utcnow()
     if expected_version is not None and expected_version != case.version:
         raise CaseError("Kasus ini sudah diproses oleh orang lain atau formulir dikirim ulang. "
@@ -138,7 +140,7 @@ def act(case: Case, work_id: int, action_key: str, actor: User, *, reason: str |
     item = work.item
     try:
         # Documents the action itself records are not a precondition of that action.
-        present = present_codes(case, item) | set(transition.produces)
+        present = (present_codes(case, item) if present is None else set(present)) | set(transition.produces)
         machine.check(flow, step.key, transition, present, reason)
     except TransitionRefused as exc:
         raise CaseError(exc.message, 422)

@@ -12,22 +12,27 @@ from portal.flows.registry import get_flow
 from portal.flows.roles import EXTERNAL_ROLES
 
 
-def role_holders(*roles: str) -> list[User]:
+def role_holders(*roles: str, memo: dict | None = None) -> list[User]:
+    """Enabled users holding any of `roles`; `memo` keeps answers across one pass of notices."""
     if not roles:
         return []
+    if memo is not None:
+        if roles not in memo:
+            memo[roles] = role_holders(*roles)
+        return memo[roles]
     return list(db.session.scalars(
         select(User).where(User.is_enabled.is_(True),
                            User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))))
         .order_by(User.id)))
 
 
-def holders_of(case: Case, work: WorkItem) -> list[User]:
+def holders_of(case: Case, work: WorkItem, memo: dict | None = None) -> list[User]:
     """Everyone who may act on the open work item now (the named person, else the role holders)."""
     if work.assignee_id is not None:
         user = db.session.get(User, work.assignee_id)
         return [user] if user is not None and user.is_enabled else []
     step = get_flow(case.flow_code).step(work.step_key)
-    return [user for user in role_holders(*step.roles) if may_act_on(user, case, work)]
+    return [user for user in role_holders(*step.roles, memo=memo) if may_act_on(user, case, work)]
 
 
 def applicant_side(case: Case) -> list[User]:

@@ -46,8 +46,23 @@ def _step_opened(case, work, **_):
     _pending(_session())["opened"].append((work.id, _return_event(case, work)))
 
 
+_return_targets: dict[str, tuple[object, frozenset[str]]] = {}
+
+
+def _may_be_returned_to(flow, step_key: str) -> bool:
+    """Whether any RETURN of the flow leads to this step (else it never opens because of one)."""
+    cached = _return_targets.get(flow.code)
+    if cached is None or cached[0] is not flow:
+        targets = frozenset(target for step in flow.steps for transition in step.transitions
+                            if transition.kind is Kind.RETURN for target in transition.targets)
+        cached = _return_targets[flow.code] = (flow, targets)
+    return step_key in cached[1]
+
+
 def _return_event(case: Case, work: WorkItem) -> int | None:
     """The action that sent the case back to this step, when the step opened because of a RETURN."""
+    if not _may_be_returned_to(get_flow(case.flow_code), work.step_key):
+        return None
     session = _session()
     latest = session.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == "action")
                             .order_by(CaseEvent.id.desc()).limit(1))
@@ -70,8 +85,9 @@ def _named(case, slot, user, work_items=(), **_):
 
 @signals.step_closed.connect
 def _step_closed(case, work, forward=False, **_):
-    resolve("penugasan", [work.id])  # the step is over: nobody needs to assign anyone to it any more
     step = get_flow(case.flow_code).step(work.step_key)
+    if ASSIGNED_BY.get(step.named_actor):  # only such a step asks for an assignment (_ask_for_assignment)
+        resolve("penugasan", [work.id])  # the step is over: nobody needs to assign anyone to it any more
     if forward and step.numbers:
         _pending(_session())["documents"].extend((case.id, code, None) for code in step.numbers)
 
@@ -135,8 +151,11 @@ def _users(session, ids):
 
 def _opened(session, entries):
     seen = set()
+    loaded = {work.id: work for work in session.scalars(
+        select(WorkItem).where(WorkItem.id.in_({work_id for work_id, _ in entries})))}
+    holders: dict = {}
     for work_id, return_event_id in entries:
-        work = session.get(WorkItem, work_id)
+        work = loaded.get(work_id)
         if work is None or work.state != "open" or work_id in seen:
             continue
         seen.add(work_id)
@@ -149,8 +168,7 @@ def _opened(session, entries):
             _ask_for_assignment(case, work, step)
         if step.signs:
             continue  # the signer hears of the documents in the queue (one notice per batch)
-        holders = holders_of(case, work)
-        for user in holders:
+        for user in holders_of(case, work, holders):
             if user.id in told:
                 continue
             title, body = messages.work_waiting(case, work)

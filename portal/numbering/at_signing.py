@@ -16,7 +16,7 @@ from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.numbering.formats import series_key
 from portal.numbering.models import NumberReservation
-from portal.numbering.services import reserve_number, void_number
+from portal.numbering.services import NumberingError, reserve_numbers, void_number
 
 
 def _declaration(request):
@@ -31,19 +31,31 @@ def classification_for(request, document) -> str | None:
     return document.classification or (request.case.data or {}).get("classification") or None
 
 
-def number_at_signing(request, now: datetime | None = None) -> str | None:
-    """Reserve the number of a request about to be signed, if its document takes one and has none
-    yet (a retry after a crash keeps the number it already holds). Returns the new number."""
-    if request.number:
-        return None
-    document = _declaration(request)
-    if document.series is None:
-        return None
-    _sequence, text = reserve_number(series_key(document.series), now or utcnow(),
-                                     classification_for(request, document))
-    request.number = text
-    record("signing.numbered", request, detail={"number": text, "at": "signing"})
-    return text
+def number_many(requests, now: datetime | None = None):
+    """Number every request of a signing chunk that takes a number and has none yet, in request
+    order: one reservation per series and archive code for the whole chunk. Returns the requests
+    numbered and the ``(request, NumberingError)`` pairs of those whose series refused."""
+    now = now or utcnow()
+    runs: dict[tuple[str, str | None], list] = {}
+    for request in requests:
+        if request.number:
+            continue
+        document = _declaration(request)
+        if document.series is None:
+            continue
+        runs.setdefault((series_key(document.series), classification_for(request, document)), []).append(request)
+    numbered, refused = [], []
+    for (series, classification), members in runs.items():
+        try:
+            taken = reserve_numbers(series, now, len(members), classification)
+        except NumberingError as exc:
+            refused.extend((request, exc) for request in members)
+            continue
+        for request, (_sequence, text) in zip(members, taken):
+            request.number = text
+            record("signing.numbered", request, detail={"number": text, "at": "signing"})
+            numbered.append(request)
+    return numbered, refused
 
 
 def takes_number(request) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.audit.services import record
@@ -38,14 +38,15 @@ def _counter_year(series: str, year: int, continuous: bool | None = None) -> int
     return CONTINUOUS_YEAR if (_continuous(series) if continuous is None else continuous) else year
 
 
-def next_value(series: str, year: int, *, continuous: bool | None = None) -> int:
+def next_value(series: str, year: int, *, continuous: bool | None = None, count: int = 1) -> int:
     """The next sequence of ``series`` in ``year`` (ignored for a continuous series; `continuous`:
-    the caller already read the series' settings)."""
+    the caller already read the series' settings). With ``count``, that many sequences are taken at
+    once and the last of them is returned (the run ends there: ``last - count + 1 .. last``)."""
     year = _counter_year(series, year, continuous)
     bump = (
         update(NumberSeries)
         .where(NumberSeries.series == series, NumberSeries.year == year)
-        .values(last_value=NumberSeries.last_value + 1)
+        .values(last_value=NumberSeries.last_value + count)
         .returning(NumberSeries.last_value)
     )
     value = db.session.execute(bump).scalar()
@@ -170,18 +171,30 @@ def reserve_number(series_code: str, at: datetime, classification: str | None = 
     The year and month are those of Jakarta at ``at`` (05:00 WIB on 1 January is already the new
     year). Commit with the document that carries the number; a rollback gives the number back.
     """
+    (sequence, text), = reserve_numbers(series_code, at, 1, classification)
+    db.session.flush()
+    return sequence, text
+
+
+def reserve_numbers(series_code: str, at: datetime, count: int,
+                    classification: str | None = None) -> list[tuple[int, str]]:
+    """Take ``count`` consecutive numbers of ``series_code`` at once (a signing batch numbering its
+    documents): one counter update and one insert of their reservations, in the caller's transaction."""
     found = _require(series_code)
     local = to_wib(at)
     classification = classification or found.classification
     if "{klasifikasi}" in found.pattern and classification not in CLASSIFICATIONS:
         raise NumberingError(f"Kode klasifikasi {classification!r} tidak dikenal.")
-    sequence = next_value(series_code, local.year, continuous=found.continuous)
-    text = render_pattern(found.pattern, sequence, local.date(), classification)
-    db.session.add(NumberReservation(series_code=series_code,
-                                     year=_counter_year(series_code, local.year, found.continuous),
-                                     sequence=sequence, text=text, reserved_at=at))
-    db.session.flush()
-    return sequence, text
+    if count < 1:
+        return []
+    last = next_value(series_code, local.year, continuous=found.continuous, count=count)
+    year = _counter_year(series_code, local.year, found.continuous)
+    taken = [(sequence, render_pattern(found.pattern, sequence, local.date(), classification))
+             for sequence in range(last - count + 1, last + 1)]
+    db.session.execute(insert(NumberReservation), [
+        {"series_code": series_code, "year": year, "sequence": sequence, "text": text, "reserved_at": at}
+        for sequence, text in taken])
+    return taken
 
 
 def void_number(series_code: str, sequence: int, *, year: int, reason: str, actor=None) -> NumberVoid:

@@ -14,7 +14,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.audit.services import record
@@ -24,9 +23,8 @@ from portal.core.dates import format_date_id, to_wib, utcnow
 from portal.core.errors import UserError
 from portal.core.passwords import hasher
 from portal.extensions import db
-from portal.flows.definition import FORWARD_KINDS, DocKind, Kind
-from portal.numbering.formats import format_number, series_key
-from portal.numbering.services import next_value
+from portal.flows.definition import DocKind, Kind
+from portal.numbering.formats import series_key
 from portal.signing.models import SignatureRequest, SigningBatch, SigningCredential
 
 PIN_MAX_FAILURES = 5
@@ -249,72 +247,7 @@ def reject(user: User, request: SignatureRequest, note: str) -> None:
         raise SigningQueueError(exc.message, exc.status)
 
 
-# --- what signing does to the case -------------------------------------------------------------
-
-def store_signed(request: SignatureRequest, data: bytes, level: str, sha256: str, signer: User, *,
-                 stored=None, advance: bool = True) -> bool:
-    """Record one signed PDF; False when another run already signed it (never signed twice).
-
-    `stored`: the signed bytes already written (a batch writes a group of files at once);
-    `advance=False`: the caller moves the steps on once for the group (`advance_if_complete`)."""
-    claimed = db.session.execute(
-        update(SignatureRequest).where(SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
-        .values(state="ditandatangani").execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        return False
-    case = request.case
-    item = None
-    if request.item_key:
-        item = db.session.get(CaseItem, int(request.item_key.split(":", 1)[1]))
-    version = engine.upload_document(case, request.code, f"{request.code}-ditandatangani.pdf".replace(" ", "_"),
-                                     data, signer, item=item, check=False, stored=stored,
-                                     note="Ditandatangani secara elektronik")
-    set_committed_value(request, "state", "ditandatangani")  # what the UPDATE above wrote
-    request.signed_version_id = version.id
-    request.level = level
-    request.sha256 = sha256
-    request.signed_at = utcnow()
-    request.signed_by_id = signer.id
-    request.error = None
-    record("signing.signed", request, actor=signer, detail={"level": level, "sha256": sha256})
-    flow = engine.flow_of(case)
-    document = flow.document(request.code)
-    if document.series and not request.number and flow.numbering_step(request.code) is None:
-        # No PHU numbering step for this document in its flow: it is numbered as it is signed.
-        today = to_wib(utcnow()).date()
-        request.number = format_number(document.series, next_value(series_key(document.series), today.year),
-                                       today, document.classification or "UM.00.00")
-    if document.kind == DocKind.LICENCE_CERTIFICATE and case.organisation and request.number:
-        case.organisation.licence_number = request.number
-    if advance:
-        advance_if_complete(request, signer)
-    return True
-
-
-def advance_if_complete(request: SignatureRequest, signer: User) -> bool:
-    """Once every document of the step is signed, the step moves on by itself."""
-    work = db.session.get(WorkItem, request.work_item_id)
-    if work is None or work.state != "open":
-        return False
-    unsigned = db.session.scalar(select(func.count()).select_from(SignatureRequest).where(
-        SignatureRequest.work_item_id == work.id, SignatureRequest.state != "ditandatangani",
-        SignatureRequest.state != "ditolak"))
-    if unsigned:
-        return False
-    case = request.case
-    step = engine.flow_of(case).step(work.step_key)
-    forward = next((t for t in step.transitions if t.kind in FORWARD_KINDS), None)
-    present = engine.present_codes(case)
-    if forward is None or any(code not in present for code in step.signs):
-        return False
-    try:
-        engine.act(case, work.id, forward.key, signer)
-    except engine.CaseError as exc:
-        current_app.logger.warning("signed %s but could not advance: %s", case.number, exc.message)
-        return False
-    return True
-
+# --- what signing does to the case (recording a signed document: portal/signing/recording.py) ----
 
 def cancel_open_requests(work: WorkItem) -> None:
     """The step ended another way (returned, withdrawn, signed on paper): its queue entries go."""

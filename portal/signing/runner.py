@@ -16,12 +16,12 @@ from sqlalchemy.orm import selectinload
 from portal import storage
 from portal.core.dates import utcnow
 from portal.extensions import db
-from portal.numbering.at_signing import number_at_signing, takes_number, void_unsigned
-from portal.numbering.services import NumberingError
+from portal.numbering.at_signing import number_many, takes_number, void_unsigned
 from portal.signing.devpki import P12_FILENAME, ROOT_FILENAME
+from portal.cases.models import WorkItem
 from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.pades import SignRequest, SigningError
-from portal.signing.queue import advance_if_complete, store_signed
+from portal.signing.recording import advance_completed, store_signed_group
 
 # Documents signed per round on the other cores (the next round is signed while this one is
 # stored); the first round is small so the first signed document shows at once.
@@ -106,15 +106,15 @@ def _fail(request: SignatureRequest, message: str) -> None:
         .values(state="gagal", error=message).execution_options(synchronize_session=False))
 
 
-def _number(request: SignatureRequest) -> bool:
-    """Reserve the document's number before its QR and PDF are made (committed with the chunk
-    that stores the signed PDF); a series that cannot number it fails the request, not the batch."""
-    try:
-        number_at_signing(request)
-    except NumberingError as exc:
+def _number(requests: list[SignatureRequest]) -> list[SignatureRequest]:
+    """Reserve the chunk's numbers before their QR and PDF are made (committed with the group that
+    stores each signed PDF); a series that cannot number a document fails that request, not the
+    batch. Returns the requests to sign."""
+    _numbered, refused = number_many(requests)
+    for request, exc in refused:
         _fail(request, str(exc))
-        return False
-    return True
+    failed = {request.id for request, _exc in refused}
+    return [request for request in requests if request.id not in failed]
 
 
 def _acquire(batch_id: int, token: str) -> bool:
@@ -249,9 +249,13 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
                                            .options(selectinload(SignatureRequest.case),
                                                     selectinload(SignatureRequest.source_version))
                                            .order_by(SignatureRequest.id)))
-        requests = [r for r in requests if _number(r)]
+        requests = _number(requests)
+        # Held with the chunk: each step's work item stays in the session while its documents are
+        # stored and the step moves on (no reload per document).
+        works = list(db.session.scalars(select(WorkItem).where(
+            WorkItem.id.in_({r.work_item_id for r in requests if r.work_item_id}))))
         items = [(_read_source(r.source_version), sign_request_for(r, signer)) for r in requests]
-        return requests, items
+        return (requests, works), items
 
     # The batch is bound to the certificate it started with; recorded before the first signature.
     if batch.key_fingerprint is None:
@@ -280,7 +284,7 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
             requests, items = prepare(chunks[0])
             upcoming = (requests, pool.submit(sign, items))
         for index in range(len(chunks)):
-            requests, future = upcoming
+            (requests, _works), future = upcoming
             results = future.result()
             if results is None:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -310,19 +314,15 @@ def _store_group(pairs, signer) -> None:
     signed = [(request, result) for request, result in pairs if not isinstance(result, SigningError)]
     files = storage.save_many([(result.data, f"cases/{request.case_id}", result.sha256)
                                for request, result in signed])
-    stored = dict(zip((request.id for request, _ in signed), files))
     for request, result in pairs:
         if isinstance(result, SigningError):
             void_unsigned(request, result.message)
             db.session.execute(update(SignatureRequest).where(
                 SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
                 .values(state="gagal", error=result.message).execution_options(synchronize_session=False))
-        else:
-            store_signed(request, result.data, result.level, result.sha256, signer,
-                         stored=stored[request.id], advance=False)
-    last_of_step = {request.work_item_id: request for request, _ in signed}
-    for request in last_of_step.values():
-        advance_if_complete(request, signer)
+    recorded = store_signed_group([(request, result, stored) for (request, result), stored in zip(signed, files)],
+                                  signer)
+    advance_completed(recorded, signer)
 
 
 def _read_source(version) -> bytes | SigningError:
