@@ -74,13 +74,26 @@ def _runs(box: dict, number: str) -> list[tuple[str, bool, float, float]]:
 
 
 def write_number(data: bytes, boxes: list[dict], number: str) -> bytes:
-    """``data`` with ``number`` written over every placeholder in ``boxes`` (as stored)."""
+    """``data`` with ``number`` written over every placeholder in ``boxes`` (as stored), as an
+    incremental update of its own (the national TTE service signs the bytes it is sent)."""
     if not boxes or not number:
         return data
     writer = IncrementalPdfFileWriter(BytesIO(data))
     # The signature's own update, next, sets the modification date and XMP metadata; doing it
     # here too would only cost time (about a fifth of this step).
     writer._update_meta = lambda: None
+    write_number_into(writer, boxes, number)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def write_number_into(writer: IncrementalPdfFileWriter, boxes: list[dict], number: str) -> None:
+    """Write ``number`` over every placeholder in ``boxes`` into the pending update of ``writer``:
+    signing on this machine writes the number and the signature in one update (the document is
+    parsed and written once), and the signature seals the number with everything else."""
+    if not boxes or not number:
+        return
     fonts: dict[Path, object] = {}
 
     def font(bold: bool, page_index: int) -> tuple[str, object]:
@@ -128,9 +141,6 @@ def write_number(data: bytes, boxes: list[dict], number: str) -> bytes:
             {generic.NameObject(name): engine.as_resource() for name, engine in used.items()})})
         writer.add_stream_to_page(page_index, writer.add_object(stream), resources=resources)
     _title_with_number(writer, number)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 # The placeholder in a document's title: the run of non-space text holding the dots ("KEP.……/BNSP/XI/2026");
@@ -151,7 +161,9 @@ def _title_with_number(writer, number: str) -> None:
     found = list(_TITLE_PLACEHOLDER.finditer(title))
     titled = title[:found[-1].start()] + number + title[found[-1].end():] if found else title
     metadata_ref = writer.root.raw_get("/Metadata")
-    metadata = metadata_ref.get_object()
+    # Read through the root, as pyHanko's own metadata update does: the stream then loads as its
+    # XMP stream class, which that update amends instead of replacing (the PDF/A marks stay).
+    metadata = writer.root["/Metadata"]
     xmp = metadata.data
     old, new = escape(title).encode(), escape(titled).encode()
     if titled == title or xmp.count(old) != 1:

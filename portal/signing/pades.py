@@ -86,6 +86,18 @@ def with_number(pdf: bytes, req: SignRequest) -> bytes:
         raise SigningError(f"Nomor tidak dapat dituliskan pada dokumen: {exc}"[:500]) from exc
 
 
+def write_number_for(writer: IncrementalPdfFileWriter, req: SignRequest) -> None:
+    """:func:`with_number` into the update the signature is about to seal."""
+    if not (req.number and req.number_boxes):
+        return
+    from portal.signing.number_text import write_number_into
+
+    try:
+        write_number_into(writer, list(req.number_boxes), req.number)
+    except (PdfError, ValueError, KeyError) as exc:
+        raise SigningError(f"Nomor tidak dapat dituliskan pada dokumen: {exc}"[:500]) from exc
+
+
 @dataclass(frozen=True)
 class SignOutcome:
     data: bytes
@@ -165,7 +177,8 @@ async def signature_reserve(signer: Signer, timestamper: TimeStamper | None = No
 async def async_sign_pdf(pdf: bytes, signer: Signer, req: SignRequest, *,
                          timestamper: TimeStamper | None = None,
                          validation_context: ValidationContext | None = None) -> SignOutcome:
-    writer = open_for_signing(with_number(pdf, req))
+    writer = open_for_signing(pdf)
+    write_number_for(writer, req)
     pdf_signer = build_pdf_signer(signer, req, timestamper=timestamper,
                                   validation_context=validation_context)
     try:
