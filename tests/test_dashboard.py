@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -41,7 +41,9 @@ def letters(app, db):
     seed_default_holidays()
     calendar = work_calendar()
     today = to_wib(utcnow()).date()
-    first = today.replace(day=1)
+    # The first of last month: every moment of the walk is in the past, however early today is
+    # (on the first of a month before 09:00 WIB the running letter would not be late yet).
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     day = first if calendar.is_working_day(first) else calendar.next_working_day(first)
     later = calendar.add_working_days(day, 3)
     cast = Cast()
