@@ -38,10 +38,25 @@ def latest_documents(case: Case) -> dict[tuple[str, str], DocumentVersion]:
 def present_codes(case: Case, item: CaseItem | None = None) -> set[str]:
     """Codes present for a case-wide step (any slot, e.g. every participant's certificate), or the
     case-wide ones plus the item's own when acting for one participant / finding."""
+    return codes_in(filled_slots([case])[case.id], item)
+
+
+def filled_slots(cases: list[Case]) -> dict[int, set[tuple[str, str]]]:
+    """The (code, item key) slots holding a document, per case: one read for several cases."""
+    slots: dict[int, set[tuple[str, str]]] = {case.id: set() for case in cases}
+    rows = db.session.execute(select(DocumentVersion.case_id, DocumentVersion.code, DocumentVersion.item_key)
+                              .where(DocumentVersion.case_id.in_(slots)).distinct())
+    for case_id, code, key in rows:
+        slots[case_id].add((code, key))
+    return slots
+
+
+def codes_in(slots: set[tuple[str, str]], item: CaseItem | None = None) -> set[str]:
+    """:func:`present_codes` from the case's filled slots."""
     if item is None:
-        return {code for (code, _key) in latest_documents(case)}
+        return {code for code, _key in slots}
     keys = {"", item_key(item)}
-    return {code for (code, key) in latest_documents(case) if key in keys}
+    return {code for code, key in slots if key in keys}
 
 
 def upload_document(case: Case, code: str, filename: str, data: bytes, actor: User | None, *,

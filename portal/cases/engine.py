@@ -19,7 +19,7 @@ from portal.cases.access import (  # noqa: F401  (the engine's public face for s
     role_mask,
 )
 from portal.cases.documents import (  # noqa: F401
-    item_key, latest_documents, present_codes, record_decision, upload_document,
+    codes_in, filled_slots, item_key, latest_documents, present_codes, record_decision, upload_document,
 )
 from portal.cases.errors import CaseError
 from portal.cases.models import Case, CaseEvent, CaseItem, WorkItem, work_search_text

@@ -74,14 +74,17 @@ def advance_completed(requests: list[SignatureRequest], signer: User) -> None:
     all of them; each step once, however many of its documents are among them)."""
     last_of_step = {request.work_item_id: request for request in requests if request.work_item_id}
     unsigned = _unsigned_counts(last_of_step)
-    for work_id, request in last_of_step.items():
-        if not unsigned.get(work_id):
-            advance_if_complete(request, signer, counted=True)
+    complete = [request for work_id, request in last_of_step.items() if not unsigned.get(work_id)]
+    slots = engine.filled_slots(list({request.case_id: request.case for request in complete}.values()))
+    for request in complete:
+        advance_if_complete(request, signer, counted=True, slots=slots[request.case_id])
 
 
-def advance_if_complete(request: SignatureRequest, signer: User, *, counted: bool = False) -> bool:
+def advance_if_complete(request: SignatureRequest, signer: User, *, counted: bool = False,
+                        slots: set[tuple[str, str]] | None = None) -> bool:
     """Once every document of the step is signed, the step moves on by itself (`counted`: the
-    caller has just counted the step's unsigned documents and found none)."""
+    caller has just counted the step's unsigned documents and found none; `slots`: it has just
+    read the case's filled document slots too)."""
     work = db.session.get(WorkItem, request.work_item_id)
     if work is None or work.state != "open":
         return False
@@ -90,7 +93,7 @@ def advance_if_complete(request: SignatureRequest, signer: User, *, counted: boo
     case = request.case
     step = engine.flow_of(case).step(work.step_key)
     forward = next((t for t in step.transitions if t.kind in FORWARD_KINDS), None)
-    present = engine.present_codes(case, work.item)
+    present = engine.codes_in(engine.filled_slots([case])[case.id] if slots is None else slots, work.item)
     if forward is None or any(code not in present for code in step.signs):
         return False
     try:
