@@ -60,12 +60,14 @@ def addressees_by_item(case: Case, code: str, item_keys) -> dict[str, list[User]
     if "assigned" in audiences:
         common |= named_people(case)
     per_key: dict[str, set[int]] = {}
+    keyed = {key: int(key.split(":", 1)[1]) for key in item_keys if key}
+    holder = dict(db.session.execute(select(CaseItem.id, CaseItem.user_id).where(CaseItem.id.in_(set(keyed.values()))))
+                  .all()) if keyed and "participant" in audiences else {}
     for item_key in dict.fromkeys(item_keys):
         ids = set(common)
         if "participant" in audiences:
             if item_key:
-                item = db.session.get(CaseItem, int(item_key.split(":", 1)[1]))
-                ids |= {item.user_id} if item is not None and item.user_id else set()
+                ids |= {holder[keyed[item_key]]} if holder.get(keyed[item_key]) else set()
             else:
                 ids |= {item.user_id for item in case.items if item.kind == "participant" and item.user_id}
         per_key[item_key] = ids
