@@ -135,11 +135,10 @@ def _write_notices(session):
         pending = session.info.pop(PENDING, None)
         if not pending or not any(pending.values()):
             return
-        _users(session, pending["users"])
-        _opened(session, pending["opened"])
-        _requests(session, pending["requests"])
-        _retargeted(session, pending["retargeted"])
-        _documents(session, pending["documents"])
+        for write, key in ((_users, "users"), (_opened, "opened"), (_requests, "requests"),
+                           (_retargeted, "retargeted"), (_documents, "documents")):
+            if pending[key]:
+                write(session, pending[key])
         session.flush()
 
 
