@@ -378,7 +378,7 @@ def profile_queue_batch(portal: Portal, kind: str, requests) -> None:
     watch.wrap(runner, "store_signed_group", "store_signed_group (whole, per group)")
     watch.wrap(storage, "read_bytes", "reading drafts from storage")
     watch.wrap(recording, "add_stored_versions", "  add_stored_versions (versions + timeline)")
-    watch.wrap(storage, "save_many", "storage.save_many (file writes)")
+    watch.wrap(storage, "start_writes", "storage.start_writes (files written meanwhile)")
     watch.wrap(recording, "record", "  audit record of the signature")
     watch.wrap(recording, "advance_if_complete", "advance_if_complete (the step moves on)")
     watch.wrap(db.session, "commit", "commit")

@@ -13,8 +13,8 @@ from flask import current_app, send_file
 
 from portal.storage_backends import StoredFileDamaged, backend_from_config, verified
 
-__all__ = ["StoredFile", "StoredFileDamaged", "backend", "path_for", "read_bytes", "save_bytes", "save_many",
-           "send_stored"]
+__all__ = ["PendingWrites", "StoredFile", "StoredFileDamaged", "backend", "path_for", "read_bytes", "save_bytes",
+           "save_many", "send_stored", "start_writes"]
 
 
 @dataclass(frozen=True)
@@ -54,18 +54,41 @@ def save_bytes(data: bytes, folder: str, suffix: str = ".pdf") -> StoredFile:
 def save_many(files: list[tuple[bytes, str, str | None]], suffix: str = ".pdf", threads: int = 4) -> list[StoredFile]:
     """Store several files at once, (data, folder, sha256 if already known) each: the writes (and
     their fsyncs, or bucket uploads) overlap instead of waiting for each other. In order."""
+    writes = start_writes(files, suffix, threads)
+    writes.wait()
+    return writes.files
+
+
+class PendingWrites:
+    """Files being written in the background. Their records (key, size, hash) are known at once;
+    :meth:`wait` for them before the commit that points at them."""
+
+    def __init__(self, files: list[StoredFile], futures: list) -> None:
+        self.files = files
+        self._futures = dict(zip((file.key for file in files), futures))
+
+    def wait(self, files: list[StoredFile] | None = None) -> None:
+        """Until these files (all by default) are durably stored; a failed write raises here."""
+        for file in self.files if files is None else files:
+            self._futures[file.key].result()
+
+
+def start_writes(files: list[tuple[bytes, str, str | None]], suffix: str = ".pdf",
+                 threads: int = 4) -> PendingWrites:
+    """Begin storing several files, (data, folder, sha256 if already known) each, on a few threads;
+    the caller goes on with its own work meanwhile (a signing batch records the documents in the
+    database while their files reach the disk or the bucket). In order."""
     from concurrent.futures import ThreadPoolExecutor
 
     store = backend()
     planned = [(f"{folder}/{secrets.token_hex(16)}{suffix}", data, sha256 or hashlib.sha256(data).hexdigest())
                for data, folder, sha256 in files]
-    if len(planned) <= 1:
-        for key, data, sha256 in planned:
-            store.put(key, data, sha256)
-    else:
-        with ThreadPoolExecutor(max_workers=min(threads, len(planned)), thread_name_prefix="storage") as pool:
-            list(pool.map(lambda entry: store.put(*entry), planned))
-    return [StoredFile(key, len(data), sha256) for key, data, sha256 in planned]
+    futures = []
+    if planned:
+        pool = ThreadPoolExecutor(max_workers=min(threads, len(planned)), thread_name_prefix="storage")
+        futures = [pool.submit(store.put, *entry) for entry in planned]
+        pool.shutdown(wait=False)  # the threads end once their writes are done
+    return PendingWrites([StoredFile(key, len(data), sha256) for key, data, sha256 in planned], futures)
 
 
 def read_bytes(key: str, sha256: str | None = None) -> bytes:

@@ -294,8 +294,16 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
                 next_requests, next_items = prepare(chunks[index + 1])
                 upcoming = (next_requests, pool.submit(sign, next_items))
             pairs = list(zip(requests, results))
+            # The chunk's signed files go to storage in the background while the database records
+            # them; each group waits for its own files just before the commit that points at them.
+            signed = [(request, result) for request, result in pairs if not isinstance(result, SigningError)]
+            writes = storage.start_writes([(result.data, f"cases/{request.case_id}", result.sha256)
+                                           for request, result in signed])
+            stored = dict(zip((request.id for request, _ in signed), writes.files))
             for start in range(0, len(pairs), step):
-                _store_group(pairs[start:start + step], signer)
+                group = pairs[start:start + step]
+                _store_group(group, signer, stored)
+                writes.wait([stored[request.id] for request, _ in group if request.id in stored])
                 db.session.commit()  # each document's claim and signed version commit together
             if not _acquire(batch_id, token):
                 return  # the lease was lost: another worker carries on
@@ -308,20 +316,17 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
     db.session.commit()
 
 
-def _store_group(pairs, signer) -> None:
-    """Record a few signed documents (or their failures) in one transaction: their files are
-    written together first, and each step they complete moves on once, after the last of them."""
+def _store_group(pairs, signer, stored) -> None:
+    """Record a few signed documents (or their failures) in one transaction (`stored`: each signed
+    request's file in storage); each step they complete moves on once, after the last of them."""
     signed = [(request, result) for request, result in pairs if not isinstance(result, SigningError)]
-    files = storage.save_many([(result.data, f"cases/{request.case_id}", result.sha256)
-                               for request, result in signed])
     for request, result in pairs:
         if isinstance(result, SigningError):
             void_unsigned(request, result.message)
             db.session.execute(update(SignatureRequest).where(
                 SignatureRequest.id == request.id, SignatureRequest.state == "diproses")
                 .values(state="gagal", error=result.message).execution_options(synchronize_session=False))
-    recorded = store_signed_group([(request, result, stored) for (request, result), stored in zip(signed, files)],
-                                  signer)
+    recorded = store_signed_group([(request, result, stored[request.id]) for request, result in signed], signer)
     advance_completed(recorded, signer)
 
 
