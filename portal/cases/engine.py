@@ -145,6 +145,9 @@ def act(case: Case, work_id: int, action_key: str, actor: User, *, reason: str |
     except TransitionRefused as exc:
         raise CaseError(exc.message, 422)
     record_decision(case, transition.produces, transition.label, actor, reason)
+    # Set before the steps move, so the case row is written once with its new active steps.
+    case.version += 1
+    case.updated_at = now
 
     previous = frozenset(case.active_steps)
     _close(work, actor, action_key, now, run_effects=transition.kind in FORWARD_KINDS)
@@ -172,8 +175,6 @@ def act(case: Case, work_id: int, action_key: str, actor: User, *, reason: str |
         entered = _enter(case, flow, new_active, previous=previous, actor=actor, now=now)
     if transition.kind is Kind.RETURN:
         case.flags = sorted(set(case.flags or []) | {"dikembalikan"})
-    case.version += 1
-    case.updated_at = now
     return ActionResult(case, transition, entered)
 
 
@@ -182,10 +183,10 @@ def _enter(case: Case, flow: Flow, new_active: frozenset[str], *, previous: froz
     """Make `new_active` the case's active set: close what left, open what arrived, run effects."""
     entered = frozenset(new_active - previous)
     left = previous - new_active
+    case.active_steps = sorted(new_active)
     for work in open_work(case):
         if work.step_key in left and work.item_id is None:
             _close(work, actor, None, now, state="cancelled")
-    case.active_steps = sorted(new_active)
     outcome = machine.outcome(new_active)
     if outcome:
         for work in open_work(case):
