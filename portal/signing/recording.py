@@ -35,13 +35,12 @@ def store_signed_group(entries, signer: User) -> list[SignatureRequest]:
         .values(state="ditandatangani").returning(SignatureRequest.id)
         .execution_options(synchronize_session=False)))
     entries = [entry for entry in entries if entry[0].id in claimed]
-    item_ids = {int(request.item_key.split(":", 1)[1]) for request, _, _ in entries if request.item_key}
-    items = {item.id: item for item in db.session.scalars(select(CaseItem).where(CaseItem.id.in_(item_ids)))} \
-        if item_ids else {}
+    item_ids = {request.id: int(request.item_key.split(":", 1)[1]) for request, _, _ in entries if request.item_key}
+    items = {item.id: item for item in db.session.scalars(
+        select(CaseItem).where(CaseItem.id.in_(set(item_ids.values()))))} if item_ids else {}
     versions = add_stored_versions([
         StoredVersion(request.case, request.code, f"{request.code}-ditandatangani.pdf".replace(" ", "_"), stored,
-                      item=items.get(int(request.item_key.split(":", 1)[1])) if request.item_key else None,
-                      note="Ditandatangani secara elektronik")
+                      item=items.get(item_ids.get(request.id)), note="Ditandatangani secara elektronik")
         for request, _, stored in entries], signer)
     now = utcnow()
     for (request, outcome, _stored), version in zip(entries, versions):
@@ -75,6 +74,8 @@ def advance_completed(requests: list[SignatureRequest], signer: User) -> None:
     last_of_step = {request.work_item_id: request for request in requests if request.work_item_id}
     unsigned = _unsigned_counts(last_of_step)
     complete = [request for work_id, request in last_of_step.items() if not unsigned.get(work_id)]
+    if not complete:
+        return
     slots = engine.filled_slots(list({request.case_id: request.case for request in complete}.values()))
     for request in complete:
         advance_if_complete(request, signer, counted=True, slots=slots[request.case_id])
