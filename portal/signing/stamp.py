@@ -15,17 +15,16 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-import qrcode
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.api import FontEngine
 from pyhanko.pdf_utils.font.opentype import CIDFontType2, GlyphAccumulator, GlyphAccumulatorFactory
-from pyhanko.pdf_utils.qr import PdfStreamQRImage
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import PdfFileWriter, init_xobject_dictionary
 from pyhanko.stamp import QRStampStyle
 from pyhanko.stamp.qr import QRStamp
 
 from portal.core.dates import format_date_id, to_wib
+from portal.signing.qr_code import qr_drawing
 
 STAMP_FONT = Path(__file__).resolve().parents[2] / "static" / "fonts" / "LiberationSans-Regular.ttf"
 STAMP_FONT_SIZE = 8
@@ -165,16 +164,8 @@ STAMP_TEXT_STYLE = TextBoxStyle(
 
 @lru_cache(maxsize=256)
 def qr_commands(url: str) -> tuple[bytes, int]:
-    """QR drawing commands for ``url`` and their natural size.
-
-    A fixed mask pattern skips qrcode's evaluation of all eight masks, which is most of the cost
-    of building a stamp; any mask gives a valid, decodable code.
-    """
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2)
-    qr.add_data(url)
-    qr.make()
-    img = qr.make_image(image_factory=PdfStreamQRImage)
-    return img.render_command_stream(), (qr.modules_count + 2 * qr.border) * qr.box_size
+    """QR drawing commands for ``url`` and their natural size (portal.signing.qr_code)."""
+    return qr_drawing(url)
 
 
 class _BnspQRStamp(QRStamp):
