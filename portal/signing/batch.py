@@ -35,6 +35,11 @@ Result = SignOutcome | SigningError
 MIN_PARALLEL = 8
 # TSA requests in flight per worker; the TSA's latency, not our CPU, bounds B-T signing.
 TSA_CONCURRENCY = 8
+# Signing processes yield the CPU to the process that records their results (and to its
+# database): the next chunk is signed while the last one is stored, so signing has time to
+# spare, while every wait of the recording thread holds up the batch (PostgreSQL letters:
+# 64 -> 78 documents/s on two cores).
+WORKER_NICENESS = 10
 
 
 class _Worker:
@@ -78,6 +83,10 @@ _worker: _Worker | None = None
 
 def _init_worker(p12_path: str, passphrase: bytes, timestamper_url: str | None) -> None:
     global _worker
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:
+        pass  # a platform without it signs at normal priority
     _worker = _Worker(p12_path, passphrase, timestamper_url)
 
 
