@@ -7,6 +7,7 @@ request (or CLI command, or test) commits once.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from portal.cases.documents import (  # noqa: F401
 from portal.cases.errors import CaseError
 from portal.cases.models import Case, CaseEvent, CaseItem, WorkItem, work_search_text
 from portal.cases.timeline import log as _log, note  # noqa: F401
+from portal.core.bulk import gathered
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.flows import machine
@@ -41,9 +43,55 @@ PER_KIND = {"participant": "participant", "finding": "finding"}
 # --- reading -------------------------------------------------------------------------------
 
 def open_work(case: Case) -> list[WorkItem]:
-    return list(db.session.scalars(
-        select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.state == "open").order_by(WorkItem.id)
-    ))
+    session = db.session()
+    block = session.info.get(ONE_FLUSH)
+    if block is None:
+        return list(session.scalars(
+            select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.state == "open").order_by(WorkItem.id)
+        ))
+    # Inside one_flush(): what the autoflushed query would return, without the flush. Only the
+    # engine makes work items, so the case's open rows read once plus the work opened in the block,
+    # less what has been closed since (pending states), is exactly that.
+    stored = block.known.get(case.id)
+    if stored is None:
+        with session.no_autoflush:
+            stored = block.known[case.id] = list(session.scalars(
+                select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.state == "open").order_by(WorkItem.id)))
+    return list({id(work): work for work in (*stored, *(w for w in block.opened if w.case_id == case.id))
+                 if work.state == "open"}.values())
+
+
+ONE_FLUSH = "engine_one_flush"
+
+
+@dataclass
+class _OneFlush:
+    known: dict[int, list[WorkItem]]  # each case's open work items as stored when first read
+    opened: list[WorkItem]  # work items opened inside the block
+
+
+@contextmanager
+def one_flush(cases=()):
+    """Case actions taken inside write their rows together, in one flush at the end (a signing
+    batch moves every case of a group on at once): the open work of `cases` is read in one query,
+    the work the engine opens is not flushed case by case, and the steps' bulk updates (queue
+    entries, notices) run once. Reads by other code flush as always."""
+    session = db.session()
+    if session.info.get(ONE_FLUSH) is not None:
+        yield  # inside an outer block
+        return
+    known: dict[int, list[WorkItem]] = {case.id: [] for case in cases}
+    if known:
+        for work in session.scalars(select(WorkItem).where(
+                WorkItem.case_id.in_(known), WorkItem.state == "open").order_by(WorkItem.id)):
+            known[work.case_id].append(work)
+    session.info[ONE_FLUSH] = _OneFlush(known, [])
+    try:
+        with gathered():
+            yield
+    finally:
+        session.info.pop(ONE_FLUSH, None)
+    session.flush()
 
 
 def timeline(case: Case) -> list[CaseEvent]:
@@ -253,7 +301,11 @@ def _open_work(case: Case, flow: Flow, step: Step, item: CaseItem | None, actor:
                     role_mask=role_mask(step.roles), assignee_id=assignee_id, state="open",
                     ready_at=now, due_at=due_time(case, step, now), search_text=work_search_text(case))
     db.session.add(work)
-    db.session.flush()
+    block = db.session.info.get(ONE_FLUSH)
+    if block is None:
+        db.session.flush()
+    else:
+        block.opened.append(work)
     signals.step_opened.send(case, work=work)
     return work
 

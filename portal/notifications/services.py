@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from portal.accounts.models import User
 from portal.calendar.services import work_calendar
 from portal.cases.models import Case, WorkItem
-from portal.core.bulk import execute_on
+from portal.core.bulk import execute_in
 from portal.core.dates import format_date_id, format_datetime_id, to_wib, utcnow
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
@@ -141,8 +141,9 @@ def mark_all_read(user: User, now: datetime | None = None) -> int:
 def resolve(kind: str, work_ids: list[int], now: datetime | None = None) -> None:
     """Notices of `kind` about these work items no longer call for action: marked read for everyone."""
     if work_ids:
-        execute_on((Notification,), update(Notification).where(
-            Notification.work_item_id.in_(work_ids), Notification.kind == kind, Notification.read_at.is_(None))
+        execute_in((Notification,), ("notifications.resolve", kind, now), work_ids, lambda ids: update(
+            Notification).where(Notification.work_item_id.in_(ids), Notification.kind == kind,
+                                Notification.read_at.is_(None))
             .values(read_at=now or utcnow()).execution_options(synchronize_session=False))
 
 

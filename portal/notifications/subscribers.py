@@ -43,7 +43,8 @@ def _step_opened(case, work, **_):
     step = get_flow(case.flow_code).step(work.step_key)
     if step.automatic:
         return
-    _pending(_session())["opened"].append((work.id, _return_event(case, work)))
+    # The work item itself: a case moved on inside engine.one_flush() has no id before the flush.
+    _pending(_session())["opened"].append((work, _return_event(case, work)))
 
 
 _return_targets: dict[str, tuple[object, frozenset[str]]] = {}
@@ -79,7 +80,7 @@ def _named(case, slot, user, work_items=(), **_):
     resolve("penugasan", [work.id for work in work_items])
     for work in work_items:
         if work.state == "open":
-            _pending(_session())["opened"].append((work.id, None))
+            _pending(_session())["opened"].append((work, None))
             _pending(_session())["retargeted"].append((work.id, user.id))  # queued documents follow the signer
 
 
@@ -150,6 +151,7 @@ def _users(session, ids):
 
 def _opened(session, entries):
     seen = set()
+    entries = [(work.id, return_event_id) for work, return_event_id in entries]
     loaded = {work.id: work for work in session.scalars(
         select(WorkItem).where(WorkItem.id.in_({work_id for work_id, _ in entries})))}
     holders: dict = {}

@@ -19,7 +19,7 @@ from portal.accounts.models import User
 from portal.audit.services import record
 from portal.cases import engine
 from portal.cases.models import Case, CaseItem, DocumentVersion, WorkItem
-from portal.core.bulk import execute_on
+from portal.core.bulk import execute_in
 from portal.core.dates import format_date_id, to_wib, utcnow
 from portal.core.errors import UserError
 from portal.core.passwords import hasher
@@ -252,8 +252,8 @@ def reject(user: User, request: SignatureRequest, note: str) -> None:
 
 def cancel_open_requests(work: WorkItem) -> None:
     """The step ended another way (returned, withdrawn, signed on paper): its queue entries go."""
-    execute_on((SignatureRequest,), update(SignatureRequest).where(
-        SignatureRequest.work_item_id == work.id, SignatureRequest.state.in_(OPEN_STATES))
+    execute_in((SignatureRequest,), "signing.cancel_open_requests", [work.id], lambda work_ids: update(
+        SignatureRequest).where(SignatureRequest.work_item_id.in_(work_ids), SignatureRequest.state.in_(OPEN_STATES))
         .values(state="dibatalkan").execution_options(synchronize_session=False))
 
 

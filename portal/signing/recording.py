@@ -77,8 +77,9 @@ def advance_completed(requests: list[SignatureRequest], signer: User) -> None:
     if not complete:
         return
     slots = engine.filled_slots(list({request.case_id: request.case for request in complete}.values()))
-    for request in complete:
-        advance_if_complete(request, signer, counted=True, slots=slots[request.case_id])
+    with engine.one_flush([request.case for request in complete]):  # the group's cases move on in one write
+        for request in complete:
+            advance_if_complete(request, signer, counted=True, slots=slots[request.case_id])
 
 
 def advance_if_complete(request: SignatureRequest, signer: User, *, counted: bool = False,
