@@ -82,9 +82,10 @@ def one_flush(cases=()):
         return
     known: dict[int, list[WorkItem]] = {case.id: [] for case in cases}
     if known:
-        for work in session.scalars(select(WorkItem).where(
-                WorkItem.case_id.in_(known), WorkItem.state == "open").order_by(WorkItem.id)):
-            known[work.case_id].append(work)
+        with session.no_autoflush:  # pending states are applied as the work is read (open_work)
+            for work in session.scalars(select(WorkItem).where(
+                    WorkItem.case_id.in_(known), WorkItem.state == "open").order_by(WorkItem.id)):
+                known[work.case_id].append(work)
     session.info[ONE_FLUSH] = _OneFlush(known, [])
     try:
         with gathered():

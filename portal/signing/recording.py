@@ -72,11 +72,14 @@ def advance_completed(requests: list[SignatureRequest], signer: User) -> None:
     """Move on every step of these signed documents that has nothing left to sign (one count for
     all of them; each step once, however many of its documents are among them)."""
     last_of_step = {request.work_item_id: request for request in requests if request.work_item_id}
-    unsigned = _unsigned_counts(last_of_step)
-    complete = [request for work_id, request in last_of_step.items() if not unsigned.get(work_id)]
-    if not complete:
-        return
-    slots = engine.filled_slots(list({request.case_id: request.case for request in complete}.values()))
+    # Neither read depends on what is still pending (the claim and the new versions are written
+    # already), so the group's rows wait for the one flush at the end of its moves.
+    with db.session.no_autoflush:
+        unsigned = _unsigned_counts(last_of_step)
+        complete = [request for work_id, request in last_of_step.items() if not unsigned.get(work_id)]
+        if not complete:
+            return
+        slots = engine.filled_slots(list({request.case_id: request.case for request in complete}.values()))
     with engine.one_flush([request.case for request in complete]):  # the group's cases move on in one write
         for request in complete:
             advance_if_complete(request, signer, counted=True, slots=slots[request.case_id])
