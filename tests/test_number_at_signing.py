@@ -95,6 +95,24 @@ def _pdftotext(path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def _font_programs(data: bytes) -> dict:
+    """Every embedded TrueType font program of the PDF: its object number -> hash of its bytes."""
+    import hashlib
+    from io import BytesIO
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(BytesIO(data))
+    programs = {}
+    for ref in {ref for rev in range(reader.xrefs.total_revisions) for ref in reader.xrefs.explicit_refs_in_revision(rev)}:
+        obj = reader.get_object(ref)
+        if isinstance(obj, generic.DictionaryObject) and obj.get("/Type") == "/FontDescriptor" and "/FontFile2" in obj:
+            font_file = obj.raw_get("/FontFile2")
+            programs[font_file.idnum] = hashlib.sha256(font_file.get_object().data).hexdigest()
+    return programs
+
+
 def _qr_url(request: SignatureRequest, tmp_path) -> str:
     """What a phone reads from the stamp's QR code."""
     box = request.source_version.signature_box
@@ -147,6 +165,8 @@ def test_signed_document_carries_its_number_inside_the_signature(app, db, root_c
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts
     assert any("LiberationSans" in row for row in rows), fonts
+    programs = _font_programs(path.read_bytes())
+    assert len(set(programs.values())) == len(programs), f"a font program embedded twice: {programs}"
     report = validate_signed_pdf(path.read_bytes(), [root_cert])
     assert report.intact and report.trusted and not report.modified_after_signing, report.problems
     assert pdfsig_report(str(path))["signatures"][0]["valid"]

@@ -8,6 +8,7 @@ units per em, so embedding it costs little per signature and pyHanko's glyph wid
 from __future__ import annotations
 
 import copy
+import weakref
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -132,14 +133,23 @@ def _accumulator(writer, font_size: float, obj_stream, path: Path = STAMP_FONT) 
     engine._subset_created, engine._write_prepared = True, False  # glyph ids stay the prepared font's
 
     def set_font_file(target_writer):
-        stream = generic.StreamObject({generic.NameObject("/Filter"): generic.NameObject("/FlateDecode")},
-                                      encoded_data=_latin_font_deflated(path))
-        ref = target_writer.add_object(stream)
+        # One copy of each font program per document: the stamp and the number set in the same
+        # face share it (a letter's update was two identical 23 KB streams before).
+        files = _font_files.setdefault(target_writer, {})
+        ref = files.get(path)
+        if ref is None:
+            stream = generic.StreamObject({generic.NameObject("/Filter"): generic.NameObject("/FlateDecode")},
+                                          encoded_data=_latin_font_deflated(path))
+            ref = files[path] = target_writer.add_object(stream)
         cidfont._font_descriptor[generic.NameObject("/FontFile2")] = ref
         return ref
 
     cidfont.set_font_file = set_font_file
     return engine
+
+
+# writer -> {font path -> reference of its embedded font program}
+_font_files: "weakref.WeakKeyDictionary[object, dict[Path, object]]" = weakref.WeakKeyDictionary()
 
 
 @lru_cache(maxsize=4)
