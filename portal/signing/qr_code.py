@@ -11,6 +11,7 @@ rectangle per horizontal run of dark modules instead of one per module.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import qrcode
@@ -24,6 +25,7 @@ BORDER = 4
 BOX_SIZE = 10
 
 _EXP, _LOG = base.EXP_TABLE, base.LOG_TABLE
+_DARK_RUN = re.compile(rb"\x01+")
 
 
 def _data_bits(chunk: util.QRData, version: int) -> int:
@@ -68,8 +70,9 @@ def _append(acc: int, chunk: util.QRData, version: int) -> int:
 
 
 @lru_cache(maxsize=None)
-def _generator_rows(ec_count: int) -> tuple[tuple[int, ...], ...]:
-    """For each GF(256) value c, c times the generator polynomial's coefficients after the first."""
+def _generator_rows(ec_count: int) -> tuple[int, ...]:
+    """For each GF(256) value c, c times the generator polynomial's coefficients after the first,
+    as one integer of `ec_count` bytes (the remainder register below is one integer too)."""
     if ec_count in LUT.rsPoly_LUT:
         generator = list(LUT.rsPoly_LUT[ec_count])
     else:
@@ -78,23 +81,23 @@ def _generator_rows(ec_count: int) -> tuple[tuple[int, ...], ...]:
             poly = poly * base.Polynomial([1, base.gexp(i)], 0)
         generator = [poly[i] for i in range(len(poly))]
     tail = generator[1:]
-    rows = [tuple([0] * ec_count)]
+    rows = [0]
     for c in range(1, 256):
         log_c = _LOG[c]
-        rows.append(tuple(_EXP[(log_c + _LOG[g]) % 255] if g else 0 for g in tail))
+        rows.append(int.from_bytes(bytes(_EXP[(log_c + _LOG[g]) % 255] if g else 0 for g in tail), "big"))
     return tuple(rows)
 
 
 def _error_correction(data: list[int], ec_count: int) -> list[int]:
-    """The remainder of data·x^ec by the generator polynomial (the block's EC codewords)."""
+    """The remainder of data·x^ec by the generator polynomial (the block's EC codewords): a shift
+    register of `ec_count` bytes, XORed with the generator times the byte shifted out."""
     rows = _generator_rows(ec_count)
-    remainder = [0] * ec_count
+    top, mask = 8 * (ec_count - 1), (1 << (8 * ec_count)) - 1
+    remainder = 0
     for byte in data:
-        factor = byte ^ remainder[0]
-        remainder = remainder[1:] + [0]
-        if factor:
-            remainder = [a ^ b for a, b in zip(remainder, rows[factor])]
-    return remainder
+        factor = byte ^ (remainder >> top)
+        remainder = ((remainder << 8) & mask) ^ rows[factor]
+    return list(remainder.to_bytes(ec_count, "big"))
 
 
 def codewords(chunks: list[util.QRData], version: int, error_correction: int = ERROR_CORRECTION) -> list[int]:
@@ -193,14 +196,7 @@ def qr_drawing(text: str) -> tuple[bytes, int]:
     image = PdfStreamQRImage(BORDER, width, BOX_SIZE, qrcode_modules=modules)
     commands = [image.setup_drawing_area()]
     for row, cells in enumerate(modules):
-        start = None
-        for col, dark in enumerate(cells):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                commands.append(b"%d %d %d 1 re" % (start, row, col - start))
-                start = None
-        if start is not None:
-            commands.append(b"%d %d %d 1 re" % (start, row, width - start))
+        for run in _DARK_RUN.finditer(bytes(cells)):  # a row as bytes 0/1: runs found in C
+            commands.append(b"%d %d %d 1 re" % (run.start(), row, run.end() - run.start()))
     commands.append(b"f")
     return b"\n".join(commands), (width + 2 * BORDER) * BOX_SIZE
