@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
+from portal.core.collector import tune_for_batches
 from portal.signing.pades import (
     SigningError,
     SignOutcome,
@@ -88,6 +90,7 @@ def _init_worker(p12_path: str, passphrase: bytes, timestamper_url: str | None) 
     except OSError:
         pass  # a platform without it signs at normal priority
     _worker = _Worker(p12_path, passphrase, timestamper_url)
+    tune_for_batches()  # a signing process only signs: the loaded code and key are never garbage
 
 
 def _sign_chunk_in_worker(chunk: list[Item]) -> list[Result]:
@@ -140,6 +143,7 @@ def _worker_ready(_: int) -> int:
         asyncio.run(async_sign_pdf(_blank_pdf(), _worker.signer, warm_up))
     except SigningError:
         pass  # the real documents will say what is wrong
+    gc.freeze()  # what the warm-up loaded (font, QR tables) stays for good
     return os.getpid()
 
 

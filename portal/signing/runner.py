@@ -14,6 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
 from portal import storage
+from portal.core.collector import batch_collection
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.numbering.at_signing import number_many, takes_number, void_unsigned
@@ -227,7 +228,8 @@ def run_batch(batch_id: int, secret: str | None = None) -> None:
     # than the signing itself on large batches.
     session.expire_on_commit = False
     try:
-        _run_chunks(batch_id, token, secret, ThreadPoolExecutor(max_workers=1, thread_name_prefix="signing"))
+        with batch_collection():
+            _run_chunks(batch_id, token, secret, ThreadPoolExecutor(max_workers=1, thread_name_prefix="signing"))
     finally:
         session.expire_on_commit = True
 
