@@ -6,6 +6,7 @@ only if it is still 'diproses' (so never twice); a lease keeps two workers off t
 from __future__ import annotations
 
 import secrets
+from collections import deque
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,10 +25,13 @@ from portal.signing.models import SignatureRequest, SigningBatch
 from portal.signing.pades import SignRequest, SigningError
 from portal.signing.recording import advance_completed, store_signed_group
 
-# Documents signed per round on the other cores (the next round is signed while this one is
+# Documents signed per round on the other cores (the next rounds are signed while this one is
 # stored); the first round is small so the first signed document shows at once.
 CHUNK = 16
 FIRST_CHUNK = 2
+# Chunks handed to the signing processes before the one being stored: with two, they go on
+# signing while a slow group is recorded instead of waiting for the next chunk to be handed over.
+CHUNKS_AHEAD = 2
 # Documents per transaction: the batch page moves by this many at a time, never by a whole chunk.
 PROGRESS_STEP = 4
 KEY_CHANGED = ("Sertifikat tanda tangan berubah (atau tidak dapat dibaca) di tengah batch; penandatanganan "
@@ -215,7 +219,7 @@ def run_batch(batch_id: int, secret: str | None = None) -> None:
     `secret`: the TTE passphrase, held in memory for this run only (never stored). Chunks are
     pipelined: while one chunk's results are stored (a transaction every PROGRESS_STEP documents:
     each claim and signed version commit together, so a crash re-signs at most the unfinished
-    chunk and never records a document twice), the next chunk is already being signed on the
+    chunks and never records a document twice), the next chunks are already being signed on the
     other cores. The batch is bound to the signing certificate it started with.
     """
     from concurrent.futures import ThreadPoolExecutor
@@ -280,21 +284,23 @@ def _run_chunks(batch_id: int, token: str, secret: str | None, pool) -> None:
                 return None
         return [result if result is not None else next(signed) for result in results]
 
+    def submit(chunk_ids):
+        chunk_requests, chunk_items = prepare(chunk_ids)
+        upcoming.append((chunk_requests, pool.submit(sign, chunk_items)))
+
     try:
-        upcoming = None
-        if chunks:
-            requests, items = prepare(chunks[0])
-            upcoming = (requests, pool.submit(sign, items))
+        upcoming = deque()
+        for chunk_ids in chunks[:CHUNKS_AHEAD]:
+            submit(chunk_ids)
         for index in range(len(chunks)):
-            (requests, _works), future = upcoming
+            (requests, _works), future = upcoming.popleft()
             results = future.result()
             if results is None:
                 pool.shutdown(wait=True, cancel_futures=True)
                 _stop_for_key_change(batch_id)
                 return
-            if index + 1 < len(chunks):
-                next_requests, next_items = prepare(chunks[index + 1])
-                upcoming = (next_requests, pool.submit(sign, next_items))
+            if index + CHUNKS_AHEAD < len(chunks):
+                submit(chunks[index + CHUNKS_AHEAD])
             pairs = list(zip(requests, results))
             # The chunk's signed files go to storage in the background while the database records
             # them; each group waits for its own files just before the commit that points at them.
