@@ -312,3 +312,17 @@ def test_certificates_signed_in_two_batches_make_one_notice_for_the_lsp_and_one_
     document_mails = [m for m in mails(db)[before:] if "dokumen ditandatangani" in m[1]]
     assert sorted(m[0] for m in document_mails) == sorted(
         [lsp.email, *[db.session.get(type(lsp), uid).email for uid in participants]])  # one each, not per batch
+
+
+def test_work_opened_in_a_rolled_back_savepoint_tells_no_one(app, db):
+    cast = Cast()
+    lsp, cs = cast.user("lsp"), cast.user("cs")
+    case = engine.open_case("LIS", lsp, "Lisensi LSP Uji", organisation=cast.organisation)
+    db.session.commit()
+    savepoint = db.session.begin_nested()
+    _submit(case, lsp, "D1")  # opens the checklist step for CS, inside the savepoint
+    db.session.flush()
+    savepoint.rollback()
+    db.session.commit()
+    assert notices(db) == [(lsp.username, "pekerjaan")]
+    assert cs.username not in {user for user, _kind in notices(db)}

@@ -7,7 +7,7 @@ assignment, and every document queued for one signer in one request makes a sing
 """
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
@@ -151,9 +151,10 @@ def _users(session, ids):
 
 def _opened(session, entries):
     seen = set()
+    # The work items themselves, as the transaction holds them (written by the flush above); one
+    # a rolled-back savepoint took out again is no longer persistent and hears nothing.
+    loaded = {work.id: work for work, _ in entries if inspect(work).persistent}
     entries = [(work.id, return_event_id) for work, return_event_id in entries]
-    loaded = {work.id: work for work in session.scalars(
-        select(WorkItem).where(WorkItem.id.in_({work_id for work_id, _ in entries})))}
     holders: dict = {}
     for work_id, return_event_id in entries:
         work = loaded.get(work_id)

@@ -172,15 +172,10 @@ STAMP_TEXT_STYLE = TextBoxStyle(
     font_size=STAMP_FONT_SIZE, leading=10)
 
 
-@lru_cache(maxsize=256)
-def qr_commands(url: str) -> tuple[bytes, int]:
-    """QR drawing commands for ``url`` and their natural size (portal.signing.qr_code)."""
-    return qr_drawing(url)
-
-
 class _BnspQRStamp(QRStamp):
     def _qr_xobject(self):
-        commands, size = qr_commands(self.url)
+        # Every document's verification URL is its own: nothing to cache across documents.
+        commands, size = qr_drawing(self.url)
         xobj = init_xobject_dictionary(commands, size, size)
         xobj.compress()
         return self.writer.add_object(xobj), size
