@@ -42,21 +42,24 @@ PER_KIND = {"participant": "participant", "finding": "finding"}
 
 # --- reading -------------------------------------------------------------------------------
 
+def _open_work_of(case_ids) -> list[WorkItem]:
+    """The stored open work items of these cases, in the order they were opened."""
+    return list(db.session.scalars(
+        select(WorkItem).where(WorkItem.case_id.in_(case_ids), WorkItem.state == "open").order_by(WorkItem.id)))
+
+
 def open_work(case: Case) -> list[WorkItem]:
     session = db.session()
     block = session.info.get(ONE_FLUSH)
     if block is None:
-        return list(session.scalars(
-            select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.state == "open").order_by(WorkItem.id)
-        ))
+        return _open_work_of([case.id])
     # Inside one_flush(): what the autoflushed query would return, without the flush. Only the
     # engine makes work items, so the case's open rows read once plus the work opened in the block,
     # less what has been closed since (pending states), is exactly that.
     stored = block.known.get(case.id)
     if stored is None:
         with session.no_autoflush:
-            stored = block.known[case.id] = list(session.scalars(
-                select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.state == "open").order_by(WorkItem.id)))
+            stored = block.known[case.id] = _open_work_of([case.id])
     return list({id(work): work for work in (*stored, *(w for w in block.opened if w.case_id == case.id))
                  if work.state == "open"}.values())
 
@@ -83,8 +86,7 @@ def one_flush(cases=()):
     known: dict[int, list[WorkItem]] = {case.id: [] for case in cases}
     if known:
         with session.no_autoflush:  # pending states are applied as the work is read (open_work)
-            for work in session.scalars(select(WorkItem).where(
-                    WorkItem.case_id.in_(known), WorkItem.state == "open").order_by(WorkItem.id)):
+            for work in _open_work_of(list(known)):
                 known[work.case_id].append(work)
     session.info[ONE_FLUSH] = _OneFlush(known, [])
     try:
