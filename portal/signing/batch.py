@@ -22,6 +22,7 @@ from pathlib import Path
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from portal.core.collector import tune_for_batches
+from portal.signing.number_text import prepare_fonts
 from portal.signing.pades import (
     SigningError,
     SignOutcome,
@@ -143,6 +144,7 @@ def _worker_ready(_: int) -> int:
         asyncio.run(async_sign_pdf(_blank_pdf(), _worker.signer, warm_up))
     except SigningError:
         pass  # the real documents will say what is wrong
+    prepare_fonts()  # and the faces a number is written in
     gc.freeze()  # what the warm-up loaded (font, QR tables) stays for good
     return os.getpid()
 
