@@ -8,11 +8,11 @@ from datetime import timezone
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import select, text
 
 from portal.audit.models import AuditEntry
 from portal.core.dates import utcnow
+from portal.core.transaction_info import forget_at_transaction_end
 from portal.extensions import db
 
 GENESIS_HASH = "0" * 64
@@ -52,12 +52,8 @@ def _chain_head() -> tuple[int, str] | None:
     return (last.id, last.entry_hash) if last else None
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_chain_head(session, transaction) -> None:
-    # Committed, rolled back or a savepoint ended: the next entry reads the head again (a flush's
-    # own subtransaction changes nothing).
-    if transaction.parent is None or transaction.nested:
-        session.info.pop(HEAD, None)
+# Committed, rolled back or a savepoint ended: the next entry reads the head again.
+forget_at_transaction_end(HEAD)
 
 
 def record(action: str, obj=None, *, object_type: str | None = None, object_id=None,

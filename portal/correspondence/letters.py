@@ -15,15 +15,12 @@ from portal.accounts.models import User, UserRole
 from portal.cases.models import Case, WorkItem
 from portal.core.dates import format_date_id, to_wib
 from portal.extensions import db
-from portal.flows.registry import get_flow
+from portal.flows.registry import FLOWS, get_flow
 from portal.numbering.formats import CLASSIFICATIONS
 
-MAIL_FLOWS: dict[str, str] = {
-    "SM": "Surat Masuk",
-    "SKS": "Surat Keluar Sekretariat",
-    "SKA": "Surat Keluar Anggota",
-}
-OUTGOING_FLOWS = ("SKS", "SKA")
+# The mail flows as their declarations say (Flow.letters), in the decree's order.
+MAIL_FLOWS: dict[str, str] = {code: flow.letters.label for code, flow in FLOWS.items() if flow.letters}
+OUTGOING_FLOWS = tuple(code for code, flow in FLOWS.items() if flow.letters and flow.letters.outgoing)
 # The drafter's step: the Secretariat's draft, or the member's draft that he also signs.
 DRAFT_STEPS = ("konsep", "konsep_sign")
 
@@ -60,7 +57,7 @@ INSTRUCTIONS: tuple[str, ...] = (
     "Arsipkan",
 )
 
-CLOSED_STATES: dict[str, str] = {"SM": "Selesai & diarsipkan", "SKS": "Terkirim", "SKA": "Terkirim"}
+CLOSED_STATES: dict[str, str] = {code: flow.letters.closed for code, flow in FLOWS.items() if flow.letters}
 
 
 def is_letter(case: Case) -> bool:

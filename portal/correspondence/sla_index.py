@@ -29,6 +29,7 @@ from portal.calendar.workdays import WorkCalendar
 from portal.cases.models import Case, WorkItem
 from portal.core import trigram
 from portal.core.dates import WIB
+from portal.core.transaction_info import forget_at_transaction_end
 from portal.correspondence import letter_search, letter_tally
 from portal.core.types import UTCDateTime
 from portal.extensions import db
@@ -91,10 +92,7 @@ def mail_flows() -> tuple[str, ...]:
 MARKED = "letter_index_marked"
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_marked(session: Session, transaction) -> None:
-    if transaction.parent is None or transaction.nested:
-        session.info.pop(MARKED, None)
+forget_at_transaction_end(MARKED)
 
 
 @event.listens_for(Session, "after_flush")

@@ -291,6 +291,17 @@ DAY_WORDS = {"kerja": "hari kerja", "kalender": "hari kalender"}
 
 
 @dataclass(frozen=True)
+class Letters:
+    """A mail flow: each of its cases is one letter (the mail screens, agenda, monitoring and SLA
+    reports list it). `label` names the flow there ("Surat Masuk"); `outgoing`: the agency drafts,
+    signs, numbers and sends it; `closed`: a finished letter's state in words ("Terkirim")."""
+
+    label: str
+    outgoing: bool
+    closed: str
+
+
+@dataclass(frozen=True)
 class Flow:
     """A whole service flow: its legend of documents and its ordered steps (the first one starts)."""
 
@@ -308,6 +319,8 @@ class Flow:
     legend_from_decree: bool = True
     # The service as letters name it ("Recognition of Current Competency (RCC) Asesor Kompetensi").
     service: str = ""
+    # Set for the three mail flows (SM, SKS, SKA): their cases are letters.
+    letters: Letters | None = None
 
     def step(self, key: str) -> Step:
         for step in self.steps:

@@ -6,7 +6,7 @@ so the draft waits in his own signing queue (not every member's) and returns to 
 """
 from __future__ import annotations
 
-from portal.flows.definition import END_OK, SLA, DocKind, Flow, Step, advance, doc, send_back
+from portal.flows.definition import END_OK, SLA, DocKind, Flow, Letters, Step, advance, doc, send_back
 
 SURAT_KELUAR_ANGGOTA = Flow(
     code="SKA",
@@ -14,6 +14,7 @@ SURAT_KELUAR_ANGGOTA = Flow(
     lampiran="III",
     number_prefix="SKA",
     legend_from_decree=False,
+    letters=Letters("Surat Keluar Anggota", outgoing=True, closed="Terkirim"),
     total_sla=SLA.hr(1),
     total_sla_from="dispatch",
     documents=(

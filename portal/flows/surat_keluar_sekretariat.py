@@ -5,7 +5,7 @@ Every letter's state and due time is visible to its sender and to PHU (monitorin
 """
 from __future__ import annotations
 
-from portal.flows.definition import END_OK, SLA, DocKind, Flow, Step, advance, approve, doc, send_back
+from portal.flows.definition import END_OK, SLA, DocKind, Flow, Letters, Step, advance, approve, doc, send_back
 
 UNIT_PENGONSEP = ("staf_sertifikasi", "koor_sertifikasi", "koor_sdm", "staf_lisensi", "cs", "phu",
                   "kabag")
@@ -16,6 +16,7 @@ SURAT_KELUAR_SEKRETARIAT = Flow(
     lampiran="II",
     number_prefix="SKS",
     legend_from_decree=False,
+    letters=Letters("Surat Keluar Sekretariat", outgoing=True, closed="Terkirim"),
     total_sla=SLA.hr(2),
     total_sla_from="paraf_kabag",
     documents=(

@@ -6,7 +6,7 @@ for the follow-up (by the routing or the disposition) also closes and archives t
 """
 from __future__ import annotations
 
-from portal.flows.definition import END_OK, SLA, DocKind, Flow, Step, advance, doc, send_back
+from portal.flows.definition import END_OK, SLA, DocKind, Flow, Letters, Step, advance, doc, send_back
 
 UNIT_TUJUAN = ("staf_sertifikasi", "koor_sertifikasi", "koor_sdm", "staf_lisensi", "cs", "phu",
                "kabag", "kasek")
@@ -17,6 +17,7 @@ SURAT_MASUK = Flow(
     lampiran="I",
     number_prefix="SM",
     legend_from_decree=False,
+    letters=Letters("Surat Masuk", outgoing=False, closed="Selesai & diarsipkan"),
     documents=(
         doc("SURAT", "Surat masuk (pindaian atau berkas surel)",
             label="Surat masuk"),
