@@ -12,9 +12,11 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal import storage
 from portal.assessment.activation import activate, activation_link
+from portal.assessment.apl02 import apl02_of
 from portal.assessment.request import participants_of
 from portal.cases import engine
 from portal.cases.models import DocumentVersion
+from portal.forms.base import FormInvalid
 from tests.assessment_data import open_assessor_case
 from tests.conftest import TEST_PASSWORD, login
 from tests.factories import Cast, drive
@@ -156,6 +158,23 @@ def test_the_participant_is_offered_no_upload_on_the_apl02_step(app, db):
     refused = ma_client.post(f"/kasus/{case.number}/kerja/{review.id}/unggah", content_type="multipart/form-data",
                              data={"code": "D13", "file": (io.BytesIO(b"%PDF-1.4 x %%EOF"), "apl02.pdf")})
     assert refused.status_code == 422 and "bukan berkas unggahan" in refused.get_data(as_text=True)
+
+    # An element sent back needs a note the participant will read; with it, the APL.02 goes back.
+    record = apl02_of(budi)
+    first = record.answers[0].element_id
+    answers = form_answers(case, review, {})
+    answers.setlist(f"kaji_{first}", ["kembali"])
+    with pytest.raises(FormInvalid) as no_note:
+        step_forms.submit(case, review, answers, ma)
+    assert "Tulis catatan untuk elemen yang dikembalikan: peserta membacanya." in no_note.value.errors
+    db.session.rollback()
+    answers.setlist(f"catatan_{first}", ["Bukti unit 1 belum dilampirkan."])
+    step_forms.submit(case, review, answers, ma)
+    db.session.commit()
+    record = apl02_of(budi)
+    assert record.status == "dikembalikan" and record.reviewer_name == ma.full_name
+    assert [(a.review, a.review_note) for a in record.answers][0] == ("kembali", "Bukti unit 1 belum dilampirkan.")
+    assert {a.review for a in record.answers[1:]} == {"sesuai"}
 
 
 def test_the_activation_link_is_the_portals_one_expiring_single_use_token(app, db, monkeypatch):

@@ -5,39 +5,41 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from wtforms import SelectField, StringField
-from wtforms.validators import Length
+from wtforms import SelectField
 
 from portal.assessment.apl01 import apl01_of, participant_of
 from portal.assessment.models import EVIDENCE_REVIEWS, Apl01, Apl01Evidence
 from portal.audit.services import record as audit
 from portal.cases.errors import CaseError
+from portal.assessment.item_review import ItemReviewForm, item_review_form, record_item_review
 from portal.extensions import db
-from portal.forms.base import PortalForm
 from portal.forms.fields import choices
 from portal.forms.registry import StepForm, register_form
 
 RECOMMENDATIONS = {"diterima": "Diterima", "tidak": "Tidak diterima"}
 
 
-class ReviewForm(PortalForm):
+class ReviewForm(ItemReviewForm):
     recommendation = SelectField("Rekomendasi", choices=choices(RECOMMENDATIONS))
+    SENDS_BACK = "tidak_memenuhi"
+
+    def note_missing(self, label: str) -> str:
+        return f"Tulis catatan untuk bukti yang tidak memenuhi ({label}): peserta membacanya."
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        wanting = False
-        for field in self:
-            if field.name.startswith("kaji_") and field.data == "tidak_memenuhi":
-                wanting = True
-                note = self[f"catatan_{field.name.split('_', 1)[1]}"]
-                if not note.data:
-                    note.errors.append(f"Tulis catatan untuk bukti yang tidak memenuhi ({field.label.text}): "
-                                       "peserta membacanya.")
-                    valid = False
-        if wanting and self.recommendation.data == "diterima":
+        if self.sends_back_any and self.recommendation.data == "diterima":
             self.recommendation.errors.append("Rekomendasi “Diterima” hanya bila semua bukti memenuhi.")
             valid = False
         return valid
+
+
+def _position(evidence: Apl01Evidence) -> int:
+    return evidence.position
+
+
+def _requirement(evidence: Apl01Evidence) -> str:
+    return evidence.requirement
 
 
 @register_form("kaji_apl01")
@@ -50,15 +52,9 @@ class KajiApl01(StepForm):
         participant = participant_of(work)
         record = apl01_of(participant)
 
-        class Form(ReviewForm):
-            pass
-
-        data = {"recommendation": (record.recommendation if record else None) or "diterima"}
-        for e in (record.evidence if record else []):
-            setattr(Form, f"kaji_{e.position}", SelectField(e.requirement, choices=choices(EVIDENCE_REVIEWS)))
-            setattr(Form, f"catatan_{e.position}", StringField("Catatan", [Length(max=500)]))
-            data[f"kaji_{e.position}"], data[f"catatan_{e.position}"] = e.review or "memenuhi", e.review_note or ""
-        form = Form(formdata, data=None if formdata is not None else data, **kwargs)
+        form = item_review_form(ReviewForm, record.evidence if record else [], _position, _requirement,
+                                EVIDENCE_REVIEWS, "memenuhi",
+                                (record.recommendation if record else None) or "diterima", formdata, **kwargs)
         form.participant, form.record = participant, record
         return form
 
@@ -66,12 +62,7 @@ class KajiApl01(StepForm):
         record = apl01_of(participant_of(work))
         if record is None:
             raise CaseError("Peserta belum mengajukan APL.01.", 409)
-        for e in record.evidence:
-            e.review, e.review_note = form[f"kaji_{e.position}"].data, form[f"catatan_{e.position}"].data or None
-        returned = any(e.review == "tidak_memenuhi" for e in record.evidence)
-        record.status = "dikembalikan" if returned else "diterima"
-        record.recommendation = form.recommendation.data
-        record.reviewed_at, record.reviewer_name = now, actor.full_name
+        record_item_review(record, record.evidence, _position, form, actor.full_name, now)
         db.session.flush()
         audit("assessment.apl01_review", case, actor=actor, detail={"participant": record.participant_id,
                                                                    "status": record.status})

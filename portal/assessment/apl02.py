@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length
 
 from portal import storage
 from portal.assessment.decisions import _actor_name, _facts
+from portal.assessment.item_review import ItemReviewForm, item_review_form, record_item_review
 from portal.assessment.models import Apl02, Apl02Answer, Participant
 from portal.assessment.render import FormRecordContext, FormTable, render_record
 from portal.audit.services import record as audit
@@ -165,18 +166,16 @@ def render_apl02(case, record: Apl02, *, signer: str, title: str):
         tabel=tables, catatan=notes, tanggal=to_wib(utcnow()).date(), penandatangan=Signatory(jabatan=title, nama=signer)))
 
 
-class ReviewForm(PortalForm):
+class ReviewForm(ItemReviewForm):
     recommendation = SelectField("Rekomendasi", choices=choices(RECOMMENDATIONS))
+    SENDS_BACK = "kembali"
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        for field in self:
-            if field.name.startswith("kaji_") and field.data == "kembali":
-                note = self[f"catatan_{field.name.split('_', 1)[1]}"]
-                if not note.data:
-                    note.errors.append("Tulis catatan untuk elemen yang dikembalikan: peserta membacanya.")
-                    valid = False
-        return valid
+    def note_missing(self, label: str) -> str:
+        return "Tulis catatan untuk elemen yang dikembalikan: peserta membacanya."
+
+
+def _element_id(answer: Apl02Answer) -> int:
+    return answer.element_id
 
 
 @register_form("kaji_apl02")
@@ -189,15 +188,9 @@ class KajiApl02(StepForm):
         participant = participant_of(work)
         record = apl02_of(participant)
 
-        class Form(ReviewForm):
-            pass
-
-        data = {"recommendation": (record.recommendation if record else None) or "lanjut"}
-        for a in (record.answers if record else []):
-            setattr(Form, f"kaji_{a.element_id}", SelectField(question(a.element), choices=choices(REVIEWS)))
-            setattr(Form, f"catatan_{a.element_id}", StringField("Catatan", [Length(max=500)]))
-            data[f"kaji_{a.element_id}"], data[f"catatan_{a.element_id}"] = a.review or "sesuai", a.review_note or ""
-        form = Form(formdata, data=None if formdata is not None else data, **kwargs)
+        form = item_review_form(ReviewForm, record.answers if record else [], _element_id,
+                                lambda answer: question(answer.element), REVIEWS, "sesuai",
+                                (record.recommendation if record else None) or "lanjut", formdata, **kwargs)
         form.participant, form.record = participant, record
         return form
 
@@ -205,12 +198,7 @@ class KajiApl02(StepForm):
         record = apl02_of(participant_of(work))
         if record is None:
             raise CaseError("Peserta belum mengajukan APL.02.", 409)
-        for a in record.answers:
-            a.review, a.review_note = form[f"kaji_{a.element_id}"].data, form[f"catatan_{a.element_id}"].data or None
-        returned = any(a.review == "kembali" for a in record.answers)
-        record.status = "dikembalikan" if returned else "diterima"
-        record.recommendation = form.recommendation.data
-        record.reviewed_at, record.reviewer_name = now, actor.full_name
+        record_item_review(record, record.answers, _element_id, form, actor.full_name, now)
         db.session.flush()
         audit("assessment.apl02_review", case, actor=actor, detail={"participant": record.participant_id,
                                                                    "status": record.status})
