@@ -3,18 +3,13 @@ requirement Memenuhi / Tidak memenuhi with a note, and the recommendation Diteri
 A requirement found wanting returns the APL.01 to the participant, who sees the note beside it."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from wtforms import SelectField
 
-from portal.assessment.apl01 import apl01_of, participant_of
+from portal.assessment.apl01 import apl01_of
+from portal.assessment.item_review import ItemReviewForm, ItemReviewStep
 from portal.assessment.models import EVIDENCE_REVIEWS, Apl01, Apl01Evidence
-from portal.audit.services import record as audit
-from portal.cases.errors import CaseError
-from portal.assessment.item_review import ItemReviewForm, item_review_form, record_item_review
-from portal.extensions import db
 from portal.forms.fields import choices
-from portal.forms.registry import StepForm, register_form
+from portal.forms.registry import register_form
 
 RECOMMENDATIONS = {"diterima": "Diterima", "tidak": "Tidak diterima"}
 
@@ -34,39 +29,26 @@ class ReviewForm(ItemReviewForm):
         return valid
 
 
-def _position(evidence: Apl01Evidence) -> int:
-    return evidence.position
-
-
-def _requirement(evidence: Apl01Evidence) -> str:
-    return evidence.requirement
-
-
 @register_form("kaji_apl01")
-class KajiApl01(StepForm):
+class KajiApl01(ItemReviewStep):
     title = "Kaji APL.01 per bukti persyaratan"
     template = "assessment/_apl01_review.html"
     models = (Apl01, Apl01Evidence)
+    review_form = ReviewForm
+    verdicts, default_verdict, default_recommendation = EVIDENCE_REVIEWS, "memenuhi", "diterima"
+    record_name, audit_action = "APL.01", "assessment.apl01_review"
 
-    def form(self, case, work, formdata=None, *, draft=None, **kwargs):
-        participant = participant_of(work)
-        record = apl01_of(participant)
+    def record_of(self, participant):
+        return apl01_of(participant)
 
-        form = item_review_form(ReviewForm, record.evidence if record else [], _position, _requirement,
-                                EVIDENCE_REVIEWS, "memenuhi",
-                                (record.recommendation if record else None) or "diterima", formdata, **kwargs)
-        form.participant, form.record = participant, record
-        return form
+    def items_of(self, record):
+        return record.evidence
 
-    def submit(self, case, work, form, actor, now: datetime) -> Apl01:
-        record = apl01_of(participant_of(work))
-        if record is None:
-            raise CaseError("Peserta belum mengajukan APL.01.", 409)
-        record_item_review(record, record.evidence, _position, form, actor.full_name, now)
-        db.session.flush()
-        audit("assessment.apl01_review", case, actor=actor, detail={"participant": record.participant_id,
-                                                                   "status": record.status})
-        return record
+    def item_key(self, evidence: Apl01Evidence) -> int:
+        return evidence.position
+
+    def item_label(self, evidence: Apl01Evidence) -> str:
+        return evidence.requirement
 
     def render(self, case, record: Apl01):
         from portal.assessment.apl01_render import render_apl01

@@ -11,9 +11,10 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal import storage
+from portal.assessment.apl01 import participant_of
 from portal.assessment.decisions import _actor_name, _facts
-from portal.assessment.item_review import ItemReviewForm, item_review_form, record_item_review
-from portal.assessment.models import Apl02, Apl02Answer, Participant
+from portal.assessment.item_review import ItemReviewForm, ItemReviewStep
+from portal.assessment.models import Apl02, Apl02Answer
 from portal.assessment.render import FormRecordContext, FormTable, render_record
 from portal.audit.services import record as audit
 from portal.cases.errors import CaseError
@@ -28,10 +29,6 @@ ANSWERS = {"K": "K (kompeten)", "BK": "BK (belum kompeten)"}
 REVIEWS = {"sesuai": "Sesuai", "kembali": "Kembalikan untuk diperbaiki"}
 RECOMMENDATIONS = {"lanjut": "Asesmen dapat dilanjutkan", "tidak": "Asesmen tidak dapat dilanjutkan"}
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-
-
-def participant_of(work) -> Participant:
-    return db.session.scalar(select(Participant).where(Participant.case_item_id == work.item_id))
 
 
 def apl02_of(participant) -> Apl02 | None:
@@ -174,35 +171,26 @@ class ReviewForm(ItemReviewForm):
         return "Tulis catatan untuk elemen yang dikembalikan: peserta membacanya."
 
 
-def _element_id(answer: Apl02Answer) -> int:
-    return answer.element_id
-
-
 @register_form("kaji_apl02")
-class KajiApl02(StepForm):
+class KajiApl02(ItemReviewStep):
     title = "Kaji APL.02 per elemen"
     template = "assessment/_apl02_review.html"
     models = (Apl02, Apl02Answer)
+    review_form = ReviewForm
+    verdicts, default_verdict, default_recommendation = REVIEWS, "sesuai", "lanjut"
+    record_name, audit_action = "APL.02", "assessment.apl02_review"
 
-    def form(self, case, work, formdata=None, *, draft=None, **kwargs):
-        participant = participant_of(work)
-        record = apl02_of(participant)
+    def record_of(self, participant):
+        return apl02_of(participant)
 
-        form = item_review_form(ReviewForm, record.answers if record else [], _element_id,
-                                lambda answer: question(answer.element), REVIEWS, "sesuai",
-                                (record.recommendation if record else None) or "lanjut", formdata, **kwargs)
-        form.participant, form.record = participant, record
-        return form
+    def items_of(self, record):
+        return record.answers
 
-    def submit(self, case, work, form, actor, now: datetime) -> Apl02:
-        record = apl02_of(participant_of(work))
-        if record is None:
-            raise CaseError("Peserta belum mengajukan APL.02.", 409)
-        record_item_review(record, record.answers, _element_id, form, actor.full_name, now)
-        db.session.flush()
-        audit("assessment.apl02_review", case, actor=actor, detail={"participant": record.participant_id,
-                                                                   "status": record.status})
-        return record
+    def item_key(self, answer: Apl02Answer) -> int:
+        return answer.element_id
+
+    def item_label(self, answer: Apl02Answer) -> str:
+        return question(answer.element)
 
     def render(self, case, record: Apl02):
         return render_apl02(case, record, signer=record.reviewer_name or "", title="Master Asesor Penguji,")

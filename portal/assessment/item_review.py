@@ -5,12 +5,18 @@ returns the whole record to the participant, who corrects it and submits it agai
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
+from portal.assessment.apl01 import participant_of
+from portal.audit.services import record as audit
+from portal.cases.errors import CaseError
+from portal.extensions import db
 from portal.forms.base import PortalForm
 from portal.forms.fields import choices
+from portal.forms.registry import StepForm
 
 
 class ItemReviewForm(PortalForm):
@@ -65,3 +71,47 @@ def record_item_review(record, items, key, form: ItemReviewForm, reviewer_name: 
     record.status = "dikembalikan" if returned else "diterima"
     record.recommendation = form.recommendation.data
     record.reviewed_at, record.reviewer_name = now, reviewer_name
+
+
+class ItemReviewStep(StepForm):
+    """The reviewer's step form: the participant's record (`record_of`), its items (`items_of`),
+    each named by `item_key` and judged as `item_label` says; subclasses declare the rest."""
+
+    review_form: ClassVar[type[ItemReviewForm]]
+    verdicts: ClassVar[dict[str, str]]
+    default_verdict: ClassVar[str]
+    default_recommendation: ClassVar[str]
+    record_name: ClassVar[str]  # "APL.01", as the refusal names it
+    audit_action: ClassVar[str]
+
+    def record_of(self, participant):
+        raise NotImplementedError
+
+    def items_of(self, record) -> list:
+        raise NotImplementedError
+
+    def item_key(self, item) -> int:
+        raise NotImplementedError
+
+    def item_label(self, item) -> str:
+        raise NotImplementedError
+
+    def form(self, case, work, formdata=None, *, draft=None, **kwargs):
+        participant = participant_of(work)
+        record = self.record_of(participant)
+        form = item_review_form(self.review_form, self.items_of(record) if record else [], self.item_key,
+                                self.item_label, self.verdicts, self.default_verdict,
+                                (record.recommendation if record else None) or self.default_recommendation,
+                                formdata, **kwargs)
+        form.participant, form.record = participant, record
+        return form
+
+    def submit(self, case, work, form, actor, now: datetime):
+        record = self.record_of(participant_of(work))
+        if record is None:
+            raise CaseError(f"Peserta belum mengajukan {self.record_name}.", 409)
+        record_item_review(record, self.items_of(record), self.item_key, form, actor.full_name, now)
+        db.session.flush()
+        audit(self.audit_action, case, actor=actor, detail={"participant": record.participant_id,
+                                                            "status": record.status})
+        return record

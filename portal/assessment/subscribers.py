@@ -38,7 +38,8 @@ def _unnamed_work_reaches_the_staff(case, work, **_) -> None:
 def _apl02_validated_only_when_every_element_is_accepted(case, work, forward=False, **_) -> None:
     if not _is_assessor_flow(case) or not forward or work.step_key != "review_apl02":
         return
-    from portal.assessment.apl02 import apl02_of, participant_of
+    from portal.assessment.apl01 import participant_of
+    from portal.assessment.apl02 import apl02_of
     from portal.cases.errors import CaseError
 
     record = apl02_of(participant_of(work))

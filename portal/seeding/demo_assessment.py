@@ -77,7 +77,8 @@ def form_answers(case, work, verdicts: dict) -> MultiDict:
             data.add("result", verdict if verdict in ("K", "BK", "TH") else "K")
             data.add("notes", "" if verdict == "K" else "Bukti observasi tidak memenuhi KUK 2.1")
     if form in ("apl02", "kaji_apl02"):
-        from portal.assessment.apl02 import elements_of, participant_of
+        from portal.assessment.apl01 import participant_of
+        from portal.assessment.apl02 import elements_of
 
         for unit, element in elements_of(participant_of(work)):
             if form == "apl02":
