@@ -248,7 +248,9 @@ def test_a_certificate_swapped_mid_batch_fails_the_batch_cleanly(app, db, desk_c
     documents = db.session.scalars(select(SignatureRequest).where(SignatureRequest.batch_id == batch_id)).all()
     signed = [r for r in documents if r.state == "ditandatangani"]
     back = [r for r in documents if r.state != "ditandatangani"]
-    assert len(documents) == 8 and 2 <= len(signed) <= 4 and back
+    # Chunks of 2: the first is stored when the key changes; the chunks already handed to the
+    # signing processes (CHUNKS_AHEAD) may have been signed by the first key, none after the swap.
+    assert len(documents) == 8 and 2 <= len(signed) <= 2 * (1 + runner.CHUNKS_AHEAD) and back
     assert {r.state for r in back} == {"menunggu"} and all("berubah" in r.error for r in back)
     assert all(r.signed_version_id is None for r in back)
     for request in signed:  # signed before the swap, by the first key only
