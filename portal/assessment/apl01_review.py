@@ -23,7 +23,7 @@ class ReviewForm(ItemReviewForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.sends_back_any and self.recommendation.data == "diterima":
+        if self.sent_back() and self.recommendation.data == "diterima":
             self.recommendation.errors.append("Rekomendasi “Diterima” hanya bila semua bukti memenuhi.")
             valid = False
         return valid

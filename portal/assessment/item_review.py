@@ -29,19 +29,18 @@ class ItemReviewForm(PortalForm):
     def note_missing(self, label: str) -> str:
         raise NotImplementedError
 
+    def sent_back(self) -> list:
+        """The verdict fields that send their item back."""
+        return [field for field in self if field.name.startswith("kaji_") and field.data == self.SENDS_BACK]
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        for field in self:
-            if field.name.startswith("kaji_") and field.data == self.SENDS_BACK:
-                note = self[f"catatan_{field.name.split('_', 1)[1]}"]
-                if not note.data:
-                    note.errors.append(self.note_missing(field.label.text))
-                    valid = False
+        for field in self.sent_back():
+            note = self[f"catatan_{field.name.split('_', 1)[1]}"]
+            if not note.data:
+                note.errors.append(self.note_missing(field.label.text))
+                valid = False
         return valid
-
-    @property
-    def sends_back_any(self) -> bool:
-        return any(field.name.startswith("kaji_") and field.data == self.SENDS_BACK for field in self)
 
 
 def item_review_form(base: type[ItemReviewForm], items, key, label, verdicts: dict[str, str], default: str,

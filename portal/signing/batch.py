@@ -2,8 +2,8 @@
 
 Per worker process the key is loaded once, the CMS container is built from a template and its
 size reserved up front (no dry-run signature), the QR code is drawn by portal.signing.qr_code,
-and nothing is read back after signing. With a TSA, documents in a worker are signed concurrently so the TSA round
-trips overlap. One bad document yields a ``SigningError`` in its slot; the rest go on.
+and nothing is read back after signing. With a TSA, documents in a worker are signed concurrently
+so the TSA round trips overlap. One bad document yields a ``SigningError`` in its slot; the rest go on.
 """
 from __future__ import annotations
 
